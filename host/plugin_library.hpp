@@ -1,0 +1,36 @@
+// A plugin shared library, loaded through Boost.DLL with its ABI version checked.
+#pragma once
+
+#include <ytpipe/plugin.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace ytpipe::host {
+
+class PluginLibrary {
+ public:
+  // Loads `path`, finds the entry point, checks the ABI version before anything else and the
+  // descriptor's shape. Throws PluginLoadError naming the file and the reason.
+  static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& path);
+
+  const ytpipe_plugin_descriptor& descriptor() const { return *descriptor_; }
+  const std::filesystem::path& path() const { return path_; }
+
+  // Declared key named `name`, or nullptr.
+  const ytpipe_config_key* find_key(const std::string& name) const;
+
+ private:
+  PluginLibrary(std::filesystem::path path, boost::dll::shared_library library,
+                const ytpipe_plugin_descriptor* descriptor);
+
+  std::filesystem::path path_;
+  // Everything the plugin created must be gone before this member unloads the library: holders
+  // keep a shared_ptr to the PluginLibrary for as long as they keep an instance.
+  boost::dll::shared_library library_;
+  const ytpipe_plugin_descriptor* descriptor_;
+};
+
+}  // namespace ytpipe::host
