@@ -6,9 +6,20 @@
 #include <boost/dll/shared_library.hpp>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ytpipe::host {
+
+// A library that cannot be used as a plugin; what() reads "<file>: <reason>".
+class PluginLoadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string_view to_string(ytpipe_plugin_kind kind);
+std::string_view to_string(ytpipe_config_type type);
 
 class PluginLibrary {
  public:
@@ -18,6 +29,8 @@ class PluginLibrary {
 
   const ytpipe_plugin_descriptor& descriptor() const { return *descriptor_; }
   const std::filesystem::path& path() const { return path_; }
+  std::string name() const { return descriptor_->name; }
+  ytpipe_plugin_kind kind() const { return descriptor_->kind; }
 
   // Declared key named `name`, or nullptr.
   const ytpipe_config_key* find_key(const std::string& name) const;

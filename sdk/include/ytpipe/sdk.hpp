@@ -389,7 +389,8 @@ class BlockingSink : public Sink {
  protected:
   virtual void write_durably(const RecordBatch& records) = 0;
 
- private:
+ public:
+  // Public because the export layer calls it on the derived plugin class.
   std::size_t write(const RecordBatch& records) final {
     write_durably(records);
     ids_.clear();
@@ -400,6 +401,7 @@ class BlockingSink : public Sink {
     return records.size();
   }
 
+ private:
   const Context& context_;
   std::vector<std::uint64_t> ids_;
 };
