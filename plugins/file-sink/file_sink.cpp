@@ -3,11 +3,13 @@
 // Delivery: a record is acknowledged only after its line is written and synced per `fsync`.
 //   always  each record is written, fdatasync'ed and acknowledged on its own: slowest, and after
 //           a crash at most one record is written but unacknowledged (and so written again).
-//   batch   the records of one write() call go out in one write(2), then one fdatasync, then
-//           they are acknowledged together.
+//   batch   the records of one write() call go out in one write(2); a commit thread then runs
+//           fdatasync and acknowledges every record written before that fdatasync started
+//           (group commit: while one fdatasync runs, later batches queue for the next one).
 //   never   acknowledged after write(2): survives a crash of ytpipe, not of the machine.
 // Records whose value would not make one JSON Lines line (empty, or containing '\n') are
 // reported as failed and never written. Keys, timestamps and headers are not stored.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -16,6 +18,7 @@
 #include <vector>
 #include <ytpipe/sdk.hpp>
 
+#include "group_commit.hpp"
 #include "line_file.hpp"
 
 namespace ytpipe::file_sink {
@@ -119,12 +122,20 @@ class FileSink : public Sink {
       context_.log().warn("cut ", file_.repaired_bytes(), " bytes of a partial last line from ",
                           file_.path().string(), ": an unacknowledged write was interrupted");
     }
+
+    if (options_.sync == SyncPolicy::Batch) {
+      commits_.emplace([this] { file_.sync(); },
+                       [this](std::span<const std::uint64_t> ids) { acknowledge(ids); },
+                       file_.size());
+    }
     context_.log().info("appending to ", file_.path().string(), " (", file_.size(),
                         " bytes), fsync=", context.config().string("fsync"),
                         ", max_bytes=", options_.max_bytes, ", max_files=", options_.max_files);
   }
 
   std::size_t write(const RecordBatch& records) override {
+    raise_sync_failure();
+
     committed_ = 0;
     try {
       for (const RecordView record : records) {
@@ -143,6 +154,15 @@ class FileSink : public Sink {
       context_.log().warn("wrote ", committed_, " of ", records.size(), " records: ", e.what());
     }
     return committed_;
+  }
+
+  void poll() override { raise_sync_failure(); }
+
+  void flush(std::chrono::milliseconds timeout) override {
+    if (commits_) {
+      commits_->wait_idle(timeout);
+    }
+    raise_sync_failure();
   }
 
  private:
@@ -178,31 +198,69 @@ class FileSink : public Sink {
     ++pending_.records;
   }
 
+  // Writes the staged lines; with `batch` the commit thread acknowledges them after its next
+  // fdatasync, otherwise they are acknowledged here.
   void commit() {
     if (pending_.records == 0) {
       return;
     }
-    if (!pending_.lines.empty()) {
+
+    if (commits_) {
+      file_.append(pending_.lines);
+      commits_->add(pending_.written, file_.size());
+    } else {
       file_.commit(pending_.lines);
+      acknowledge(pending_.written);
     }
 
-    context_.delivered(pending_.written);
     for (const auto& [id, reason] : pending_.refused) {
       context_.failed(id, reason);
     }
-    lines_ += pending_.written.size();
     refused_ += pending_.refused.size();
     committed_ += pending_.records;
     report_refusals();
     pending_.clear();
-    context_.set_metric("lines", static_cast<std::int64_t>(lines_));
   }
 
+  // Runs on the commit thread with `batch`.
+  void acknowledge(std::span<const std::uint64_t> ids) {
+    context_.delivered(ids);
+    const std::uint64_t lines = lines_ += ids.size();
+    context_.set_metric("lines", static_cast<std::int64_t>(lines));
+  }
+
+  // Renames move only durable lines: with `batch` the commit thread first syncs what it holds.
   void rotate() {
+    if (commits_) {
+      commits_->wait_idle();
+      raise_sync_failure();
+    }
+
     const std::uint64_t size = file_.size();
     file_.rotate();
+    if (commits_) {
+      commits_->restart_at(file_.size());
+    }
     context_.log().info("rotated ", file_.path().string(), " at ", size, " bytes");
     context_.set_metric("rotations", static_cast<std::int64_t>(file_.rotations()));
+  }
+
+  // After a failed fdatasync nothing written since the last good one is acknowledged: those
+  // lines are cut off, and the host offers their records to the instance it starts next.
+  void raise_sync_failure() {
+    if (!commits_) {
+      return;
+    }
+    const std::optional<std::string> failure = commits_->failure();
+    if (!failure) {
+      return;
+    }
+    try {
+      file_.truncate_to(commits_->durable_size());
+    } catch (const WriteError& e) {
+      context_.log().warn(e.what());
+    }
+    throw WriteError(*failure);
   }
 
   // One warning per interval at most: a source sending bad values must not flood the log.
@@ -225,9 +283,12 @@ class FileSink : public Sink {
   LineFile file_;
   Pending pending_;
   std::size_t committed_ = 0;
-  std::uint64_t lines_ = 0;
+  std::atomic<std::uint64_t> lines_ = 0;
   std::uint64_t refused_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_refusal_log_;
+  // Last, so that it is destroyed first: it syncs and acknowledges what it holds while the file
+  // is still open.
+  std::optional<GroupCommit> commits_;
 };
 
 }  // namespace

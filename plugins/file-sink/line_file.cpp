@@ -95,7 +95,7 @@ void LineFile::repair_partial_last_line() {
   }
   repaired_bytes_ = size_ - keep;
   size_ = keep;
-  sync_file();
+  sync();
 }
 
 // Reads backwards from the end in blocks; a file of whole lines stops after one byte.
@@ -122,6 +122,19 @@ std::uint64_t LineFile::offset_after_last_newline() const {
 
 void LineFile::commit(std::string_view lines) {
   const std::uint64_t start = size_;
+  append(lines);
+
+  try {
+    sync();
+  } catch (const WriteError&) {
+    (void)::ftruncate(fd_, static_cast<off_t>(start));
+    size_ = start;
+    throw;
+  }
+}
+
+void LineFile::append(std::string_view lines) {
+  const std::uint64_t start = size_;
   std::size_t done = 0;
   while (done < lines.size()) {
     const ssize_t wrote = ::write(fd_, lines.data() + done, lines.size() - done);
@@ -137,13 +150,19 @@ void LineFile::commit(std::string_view lines) {
     done += static_cast<std::size_t>(wrote);
   }
   size_ = start + lines.size();
+}
 
+void LineFile::sync() const {
   if (options_.sync != SyncPolicy::Never && ::fdatasync(fd_) != 0) {
-    const int error = errno;
-    (void)::ftruncate(fd_, static_cast<off_t>(start));
-    size_ = start;
-    fail("cannot fsync", error);
+    fail("cannot fsync", errno);
   }
+}
+
+void LineFile::truncate_to(std::uint64_t size) {
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+    fail("cannot cut back to " + std::to_string(size) + " bytes", errno);
+  }
+  size_ = size;
 }
 
 bool LineFile::needs_rotation_before(std::uint64_t bytes) const {
@@ -152,7 +171,8 @@ bool LineFile::needs_rotation_before(std::uint64_t bytes) const {
 
 std::filesystem::path LineFile::rotated_path(std::uint32_t index) const {
   std::filesystem::path rotated = options_.path;
-  rotated += "." + std::to_string(index);
+  rotated += ".";
+  rotated += std::to_string(index);
   return rotated;
 }
 
@@ -185,12 +205,6 @@ void LineFile::rename_if_present(const std::filesystem::path& from,
                                  const std::filesystem::path& to) const {
   if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
     fail("cannot rename " + from.string() + " to " + to.string(), errno);
-  }
-}
-
-void LineFile::sync_file() {
-  if (options_.sync != SyncPolicy::Never && ::fdatasync(fd_) != 0) {
-    fail("cannot fsync", errno);
   }
 }
 

@@ -54,6 +54,15 @@ class LineFile {
   // WriteError names the path and the system's reason.
   void commit(std::string_view lines);
 
+  // commit() in two steps, for a caller that syncs on another thread: append() writes without
+  // syncing (cutting back on failure like commit()); sync() is fdatasync unless the policy is
+  // `never`, and may run while another thread appends.
+  void append(std::string_view lines);
+  void sync() const;
+
+  // Cuts the file back to `size` bytes, dropping lines that were written but never synced.
+  void truncate_to(std::uint64_t size);
+
   // True when appending `bytes` more would take a non-empty file past max_bytes. A line larger
   // than max_bytes therefore still goes whole into a file of its own.
   bool needs_rotation_before(std::uint64_t bytes) const;
@@ -70,7 +79,6 @@ class LineFile {
   void open_current();
   void repair_partial_last_line();
   std::uint64_t offset_after_last_newline() const;
-  void sync_file();
   void sync_directory();
   std::filesystem::path rotated_path(std::uint32_t index) const;
   void remove_if_present(const std::filesystem::path& path) const;

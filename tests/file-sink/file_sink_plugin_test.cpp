@@ -92,6 +92,7 @@ TEST_F(FileSinkPluginTest, WritesEachValueAsOneLineAndAcknowledgesEveryRecord) {
 
   EXPECT_EQ(plugin_.write(first, 1).second, 100u);
   EXPECT_EQ(plugin_.write(second, 101).second, 50u);
+  EXPECT_EQ(plugin_.flush().status, YTPIPE_OK);
 
   EXPECT_EQ(read_all(settings_.path), as_lines(first) + as_lines(second));
   EXPECT_EQ(plugin_.delivered(), ids(1, 150));
@@ -120,6 +121,7 @@ TEST_F(FileSinkPluginTest, RefusesValuesThatWouldNotBeOneLineAsFailedAndWritesTh
 
   EXPECT_EQ(outcome.status, YTPIPE_OK);
   EXPECT_EQ(accepted, 4u);
+  EXPECT_EQ(plugin_.flush().status, YTPIPE_OK);
   EXPECT_EQ(read_all(settings_.path), "{\"a\":1}\n{\"c\":3}\n");
   EXPECT_EQ(plugin_.delivered(), (std::vector<std::uint64_t>{10, 13}));
   ASSERT_EQ(plugin_.failed().size(), 2u);
@@ -138,6 +140,8 @@ TEST_F(FileSinkPluginTest, RotatesWithoutSplittingLinesOrLosingAcknowledgedRecor
     const std::vector<std::string> batch(values.begin() + offset, values.begin() + offset + 60);
     ASSERT_EQ(plugin_.write(batch, static_cast<std::uint64_t>(offset) + 1).second, 60u);
   }
+
+  EXPECT_EQ(plugin_.flush().status, YTPIPE_OK);
 
   // Oldest first: .3, .2, .1, then the live file; together they end with the newest records.
   std::string kept;
@@ -217,6 +221,7 @@ TEST_F(FileSinkPluginTest, APathThatCannotBeCreatedIsAConfigErrorAtCreate) {
 TEST_F(FileSinkPluginTest, AFailedWriteIsARecoverableErrorAndAcknowledgesNothing) {
   ASSERT_EQ(plugin_.create(settings_).status, YTPIPE_OK);
   plugin_.write(numbered_values(0, 1));
+  plugin_.flush();
   const std::uintmax_t size = fs::file_size(settings_.path);
 
   rlimit saved{};

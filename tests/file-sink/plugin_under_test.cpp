@@ -89,7 +89,23 @@ std::pair<Outcome, std::size_t> PluginUnderTest::write(const std::vector<std::st
   return {outcome_of(status, error), accepted};
 }
 
+Outcome PluginUnderTest::flush(std::int64_t timeout_ms) {
+  ytpipe_error error{};
+  return outcome_of(descriptor_->flush(instance_, timeout_ms, &error), error);
+}
+
+std::vector<std::uint64_t> PluginUnderTest::delivered() const {
+  std::lock_guard lock(mutex_);
+  return delivered_;
+}
+
+std::map<std::uint64_t, std::string> PluginUnderTest::failed() const {
+  std::lock_guard lock(mutex_);
+  return failed_;
+}
+
 bool PluginUnderTest::logged(ytpipe_log_level level, const std::string& part) const {
+  std::lock_guard lock(mutex_);
   for (const auto& [at, message] : logs_) {
     if (at == level && message.find(part) != std::string::npos) {
       return true;
@@ -103,7 +119,9 @@ int PluginUnderTest::log_enabled(void*, ytpipe_log_level) {
 }
 
 void PluginUnderTest::log(void* host, ytpipe_log_level level, const char* message) {
-  static_cast<PluginUnderTest*>(host)->logs_.emplace_back(level, message);
+  auto* self = static_cast<PluginUnderTest*>(host);
+  std::lock_guard lock(self->mutex_);
+  self->logs_.emplace_back(level, message);
 }
 
 void PluginUnderTest::set_metric(void*, const char*, std::int64_t) {}
@@ -119,6 +137,7 @@ int PluginUnderTest::wait(void*, std::int64_t) {
 void PluginUnderTest::report(void* host, const std::uint64_t* ids, std::size_t count,
                              ytpipe_outcome outcome, const char* reason) {
   auto* self = static_cast<PluginUnderTest*>(host);
+  std::lock_guard lock(self->mutex_);
   for (std::size_t index = 0; index < count; ++index) {
     if (outcome == YTPIPE_DELIVERED) {
       self->delivered_.push_back(ids[index]);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,9 +48,12 @@ class PluginUnderTest {
   std::pair<Outcome, std::size_t> write(const std::vector<std::string>& values,
                                         std::uint64_t first_id = 1);
 
-  const std::vector<std::uint64_t>& delivered() const { return delivered_; }
-  const std::map<std::uint64_t, std::string>& failed() const { return failed_; }
-  const std::vector<std::pair<ytpipe_log_level, std::string>>& logs() const { return logs_; }
+  // Waits until the sink has reported every record it accepted, as the host does at drain.
+  Outcome flush(std::int64_t timeout_ms = 10'000);
+
+  // Snapshots: reports and logs may arrive from the plugin's own threads.
+  std::vector<std::uint64_t> delivered() const;
+  std::map<std::uint64_t, std::string> failed() const;
   bool logged(ytpipe_log_level level, const std::string& part) const;
 
  private:
@@ -69,6 +73,7 @@ class PluginUnderTest {
   std::vector<ytpipe_config_entry> entries_;
   ytpipe_context context_{};
   void* instance_ = nullptr;
+  mutable std::mutex mutex_;
   std::vector<std::uint64_t> delivered_;
   std::map<std::uint64_t, std::string> failed_;
   std::vector<std::pair<ytpipe_log_level, std::string>> logs_;
