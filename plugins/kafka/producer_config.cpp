@@ -58,7 +58,7 @@ void set_property(rd_kafka_conf_t& conf, const std::string& name, const std::str
   char message[512] = "";
   if (rd_kafka_conf_set(&conf, name.c_str(), value.c_str(), message, sizeof message) !=
       RD_KAFKA_CONF_OK) {
-    throw ytpipe::ConfigError(name, message);
+    throw ytpipe::ConfigError(name, "\"" + name + "\" = \"" + value + "\": " + message);
   }
 }
 
