@@ -1,201 +1,223 @@
 #include "pipeline.hpp"
 
-#include <atomic>
-#include <cstdint>
+#include <algorithm>
+#include <chrono>
 #include <memory>
-#include <mutex>
+#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "exit_codes.hpp"
 #include "log.hpp"
+#include "pipeline_control.hpp"
+#include "record_router.hpp"
+#include "shutdown_signals.hpp"
+#include "sink_runner.hpp"
+#include "source_runner.hpp"
 
 namespace ytpipe::host {
 namespace {
 
-// A first, direct wiring: every emit hands its records straight to the sinks that take them,
-// on the emitting thread. Bounded buffering, restarts and signal handling build on this.
-struct Instance {
-  const InstanceSpec* spec = nullptr;
-  ytpipe_context context{};
-  void* handle = nullptr;
-  std::string component;
-  std::string data_dir;
-  std::vector<struct Instance*> outputs;
-  std::mutex mutex;
-  std::atomic<std::uint64_t> delivered{0};
-  std::atomic<std::uint64_t> failed{0};
-  std::uint64_t offered = 0;
-  std::atomic<bool>* stop = nullptr;
-};
-
-int log_enabled(void*, ytpipe_log_level level) {
-  return Log::enabled(static_cast<LogLevel>(level)) ? 1 : 0;
-}
-
-void log_line(void* host, ytpipe_log_level level, const char* message) {
-  Log::write(static_cast<LogLevel>(level), static_cast<Instance*>(host)->component, message);
-}
-
-void set_metric(void*, const char*, std::int64_t) {}
-
-int stop_requested(void* host) {
-  return static_cast<Instance*>(host)->stop->load() ? 1 : 0;
-}
-
-int wait_for(void* host, std::int64_t milliseconds) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
-  return stop_requested(host);
-}
-
-ytpipe_status emit(void* host, const ytpipe_record* records, std::size_t count) {
-  auto* source = static_cast<Instance*>(host);
-  for (Instance* sink : source->outputs) {
-    std::lock_guard lock(sink->mutex);
-    std::vector<ytpipe_record> copies(records, records + count);
-    for (ytpipe_record& record : copies) {
-      record.id = sink->offered++;
-    }
-    const ytpipe_plugin_descriptor& plugin = sink->spec->plugin->descriptor();
-    std::size_t done = 0;
-    while (done < count) {
-      std::size_t accepted = 0;
-      ytpipe_error error{};
-      if (plugin.write(sink->handle, copies.data() + done, count - done, &accepted, &error) !=
-          YTPIPE_OK) {
-        Log::error(sink->component, "write failed: ", error.message);
-        return YTPIPE_STOPPED;
-      }
-      done += accepted;
-      if (done < count) {
-        plugin.poll(sink->handle, &error);
-      }
-    }
-  }
-  return YTPIPE_OK;
-}
-
-void report(void* host, const std::uint64_t*, std::size_t count, ytpipe_outcome outcome,
-            const char*) {
-  auto* sink = static_cast<Instance*>(host);
-  (outcome == YTPIPE_DELIVERED ? sink->delivered : sink->failed) += count;
-}
+// How often the supervising thread looks at the runners and the drain deadline.
+constexpr std::chrono::milliseconds kSupervisePeriod{100};
 
 bool takes(const InstanceSpec& sink, const std::string& source) {
-  if (sink.inputs.empty()) {
-    return true;
-  }
-  for (const std::string& input : sink.inputs) {
-    if (input == source) {
-      return true;
+  return sink.inputs.empty() ||
+         std::find(sink.inputs.begin(), sink.inputs.end(), source) != sink.inputs.end();
+}
+
+class Pipeline {
+ public:
+  Pipeline(const PipelineSpec& spec, bool once)
+      : spec_(spec),
+        control_(spec.host.shutdown_timeout),
+        router_(spec.host.max_buffer_bytes, spec.sources.size(), control_.stopping_flag()) {
+    for (const InstanceSpec& sink : spec.sinks) {
+      sinks_.push_back(std::make_unique<SinkRunner>(sink, spec, once, control_));
+    }
+    for (std::size_t index = 0; index < spec.sources.size(); ++index) {
+      const InstanceSpec& source = spec.sources[index];
+      sources_.push_back(
+          std::make_unique<SourceRunner>(source, index, spec, once, control_, router_));
+      for (std::size_t sink = 0; sink < spec.sinks.size(); ++sink) {
+        if (takes(spec.sinks[sink], source.name)) {
+          router_.connect(index, sinks_[sink]->queue());
+        }
+      }
     }
   }
-  return false;
-}
 
-void prepare(Instance& instance, const InstanceSpec& spec, const PipelineSpec& pipeline, bool once,
-             bool is_source, std::atomic<bool>& stop) {
-  instance.spec = &spec;
-  instance.stop = &stop;
-  instance.component = (is_source ? "source " : "sink ") + spec.name;
-  instance.data_dir = pipeline.host.data_dir.string();
-  ytpipe_context& context = instance.context;
-  context.context_size = sizeof(ytpipe_context);
-  context.host = &instance;
-  context.instance_name = spec.name.c_str();
-  context.config = spec.config.entries().data();
-  context.config_count = spec.config.entries().size();
-  context.data_dir = instance.data_dir.c_str();
-  context.once = once ? 1 : 0;
-  context.log_enabled = &log_enabled;
-  context.log = &log_line;
-  context.set_metric = &set_metric;
-  context.stop_requested = &stop_requested;
-  context.wait = &wait_for;
-  context.emit = is_source ? &emit : nullptr;
-  context.report = is_source ? nullptr : &report;
-}
+  // Runners destroy their instances when destroyed, sources first: a sink outlives the sources
+  // that could still hand it records.
+  ~Pipeline() { sources_.clear(); }
 
-bool create(Instance& instance) {
-  ytpipe_error error{};
-  const ytpipe_plugin_descriptor& plugin = instance.spec->plugin->descriptor();
-  if (plugin.create(&instance.context, &instance.handle, &error) != YTPIPE_OK) {
-    Log::error(instance.component, "cannot start (", instance.spec->plugin->path().string(),
-               "): ", error.message);
-    return false;
+  int run() {
+    ShutdownSignals signals([this](const char* name, int count) { on_signal(name, count); });
+
+    if (!start_instances()) {
+      return kExitConfiguration;
+    }
+    Log::info("pipeline", "running ", sources_.size(), " sources into ", sinks_.size(),
+              " sinks, buffer up to ", spec_.host.max_buffer_bytes, " bytes");
+    for (auto& sink : sinks_) {
+      sink->start_thread();
+    }
+    for (auto& source : sources_) {
+      source->start_thread();
+    }
+
+    supervise();
+
+    for (auto& source : sources_) {
+      source->join();
+    }
+    for (auto& sink : sinks_) {
+      sink->join();
+    }
+    return conclude();
   }
-  return true;
-}
+
+ private:
+  void on_signal(const char* name, int count) {
+    if (count == 1) {
+      control_.request_stop(std::string(name) + " received");
+    } else {
+      control_.cut_drain(std::string(name) + " received again");
+    }
+  }
+
+  // Every instance must start before anything runs: a pipeline with a part missing would take
+  // records it cannot deliver.
+  bool start_instances() {
+    for (auto& sink : sinks_) {
+      if (auto failure = sink->start_first()) {
+        Log::error("pipeline", *failure);
+        return false;
+      }
+    }
+    for (auto& source : sources_) {
+      if (auto failure = source->start_first()) {
+        Log::error("pipeline", *failure);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void supervise() {
+    bool sources_done = false;
+    auto next_summary = PipelineControl::Clock::now() + spec_.host.summary_interval;
+    while (!all_sinks_finished()) {
+      control_.wait_for_news(kSupervisePeriod);
+      const auto now = PipelineControl::Clock::now();
+
+      if (control_.stopping()) {
+        router_.wake_all();
+      }
+      if (!sources_done && all_sources_finished()) {
+        sources_done = true;
+        Log::info("pipeline", "all sources finished; draining ", records_pending(),
+                  " records into the sinks");
+        for (auto& sink : sinks_) {
+          sink->inputs_finished();
+        }
+      }
+      const auto deadline = control_.drain_deadline();
+      if (deadline && now >= *deadline && !control_.drain_cut()) {
+        control_.cut_drain("shutdown timeout of " +
+                           std::to_string(spec_.host.shutdown_timeout.count()) + " ms ran out");
+      }
+      if (now >= next_summary) {
+        Log::info("pipeline", summary(false));
+        next_summary = now + spec_.host.summary_interval;
+      }
+    }
+  }
+
+  bool all_sources_finished() const {
+    return std::all_of(sources_.begin(), sources_.end(),
+                       [](const auto& source) { return source->finished(); });
+  }
+
+  bool all_sinks_finished() const {
+    return std::all_of(sinks_.begin(), sinks_.end(),
+                       [](const auto& sink) { return sink->finished(); });
+  }
+
+  std::uint64_t records_pending() const {
+    std::uint64_t pending = 0;
+    for (const auto& sink : sinks_) {
+      pending += sink->queue().counts().pending();
+    }
+    return pending;
+  }
+
+  // "records in=N buffered_bytes=B; sink a: delivered=.. in_flight=.. failed=.. gauges; ..."
+  // At the end, in_flight becomes undelivered and each sink's in is shown, so the counts can
+  // be checked: in == delivered + failed + undelivered.
+  std::string summary(bool final) const {
+    std::ostringstream text;
+    text << (final ? "final: " : "") << "records in=" << router_.records_in();
+    if (!final) {
+      text << " buffered_bytes=" << router_.buffer().used_bytes();
+    } else {
+      text << " peak_buffered_bytes=" << router_.buffer().peak_bytes();
+    }
+    for (const auto& sink : sinks_) {
+      const SinkCounts counts = sink->queue().counts();
+      text << "; " << sink->component() << ":";
+      if (final) {
+        text << " in=" << counts.in;
+      }
+      text << " delivered=" << counts.delivered << (final ? " undelivered=" : " in_flight=")
+           << counts.pending() << " failed=" << counts.failed << sink->gauges();
+    }
+    for (const auto& source : sources_) {
+      const std::string gauges = source->gauges();
+      if (!gauges.empty()) {
+        text << "; " << source->component() << ":" << gauges;
+      }
+    }
+    return text.str();
+  }
+
+  int conclude() const {
+    Log::info("pipeline", summary(true));
+    std::uint64_t undelivered = 0;
+    std::string per_sink;
+    for (const auto& sink : sinks_) {
+      const std::uint64_t pending = sink->queue().counts().pending();
+      if (pending > 0) {
+        undelivered += pending;
+        per_sink += ", sink " + sink->name() + ": " + std::to_string(pending);
+      }
+    }
+    if (undelivered > 0) {
+      Log::error("pipeline", undelivered, " records undelivered: ", per_sink.substr(2));
+    }
+    if (const auto fatal = control_.fatal_message()) {
+      Log::error("pipeline", "failed: ", *fatal);
+      return kExitRuntimeFailure;
+    }
+    if (undelivered > 0) {
+      return kExitUndelivered;
+    }
+    Log::info("pipeline", "finished: every record has an outcome");
+    return kExitSuccess;
+  }
+
+  const PipelineSpec& spec_;
+  PipelineControl control_;
+  RecordRouter router_;
+  std::vector<std::unique_ptr<SinkRunner>> sinks_;
+  std::vector<std::unique_ptr<SourceRunner>> sources_;
+};
 
 }  // namespace
 
 int run_pipeline(const PipelineSpec& spec, bool once) {
-  std::atomic<bool> stop{false};
-  std::vector<std::unique_ptr<Instance>> sources;
-  std::vector<std::unique_ptr<Instance>> sinks;
-  for (const InstanceSpec& sink_spec : spec.sinks) {
-    sinks.push_back(std::make_unique<Instance>());
-    prepare(*sinks.back(), sink_spec, spec, once, false, stop);
-  }
-  for (const InstanceSpec& source_spec : spec.sources) {
-    sources.push_back(std::make_unique<Instance>());
-    prepare(*sources.back(), source_spec, spec, once, true, stop);
-    for (auto& sink : sinks) {
-      if (takes(*sink->spec, source_spec.name)) {
-        sources.back()->outputs.push_back(sink.get());
-      }
-    }
-  }
-
-  bool started = true;
-  for (auto& sink : sinks) {
-    started = started && create(*sink);
-  }
-  for (auto& source : sources) {
-    started = started && create(*source);
-  }
-
-  if (started) {
-    std::vector<std::thread> threads;
-    for (auto& source : sources) {
-      threads.emplace_back([&source, once] {
-        const ytpipe_plugin_descriptor& plugin = source->spec->plugin->descriptor();
-        while (!source->stop->load()) {
-          std::int64_t next = 0;
-          ytpipe_error error{};
-          if (plugin.run_cycle(source->handle, &next, &error) != YTPIPE_OK || once) {
-            break;
-          }
-          wait_for(source.get(), next);
-        }
-      });
-    }
-    for (std::thread& thread : threads) {
-      thread.join();
-    }
-  }
-
-  std::uint64_t undelivered = 0;
-  for (auto& sink : sinks) {
-    if (sink->handle != nullptr) {
-      ytpipe_error error{};
-      sink->spec->plugin->descriptor().flush(sink->handle, spec.host.shutdown_timeout.count(),
-                                             &error);
-    }
-    undelivered += sink->offered - sink->delivered - sink->failed;
-  }
-  for (auto* group : {&sources, &sinks}) {
-    for (auto& instance : *group) {
-      if (instance->handle != nullptr) {
-        instance->spec->plugin->descriptor().destroy(instance->handle);
-      }
-    }
-  }
-  if (!started) {
-    return kExitConfiguration;
-  }
-  return undelivered == 0 ? kExitSuccess : kExitUndelivered;
+  Pipeline pipeline(spec, once);
+  return pipeline.run();
 }
 
 }  // namespace ytpipe::host

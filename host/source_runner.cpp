@@ -1,0 +1,123 @@
+#include "source_runner.hpp"
+
+#include <algorithm>
+
+#include "log.hpp"
+
+namespace ytpipe::host {
+
+SourceRunner::SourceRunner(const InstanceSpec& spec, std::size_t index,
+                           const PipelineSpec& pipeline, bool once, PipelineControl& control,
+                           RecordRouter& router)
+    : index_(index),
+      once_(once),
+      control_(control),
+      router_(router),
+      context_(spec, YTPIPE_KIND_SOURCE, pipeline, once, control, *this),
+      instance_(spec, context_) {}
+
+SourceRunner::~SourceRunner() {
+  join();
+  instance_.destroy();
+}
+
+std::optional<std::string> SourceRunner::start_first() {
+  ytpipe_error error{};
+  if (instance_.create(error) != YTPIPE_OK) {
+    return instance_.start_failure(error);
+  }
+  Log::info(component(), "created");
+  return std::nullopt;
+}
+
+void SourceRunner::start_thread() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void SourceRunner::join() {
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+ytpipe_status SourceRunner::emit(const ytpipe_record* records, std::size_t count) {
+  const ytpipe_status status = router_.publish(index_, records, count);
+  if (status == YTPIPE_OK) {
+    emitted_.fetch_add(count, std::memory_order_relaxed);
+    progressed_ = true;
+  }
+  return status;
+}
+
+void SourceRunner::run() {
+  while (!control_.stopping()) {
+    if (!instance_.alive()) {
+      recreate();
+      continue;
+    }
+    if (!run_cycle()) {
+      break;
+    }
+  }
+  instance_.destroy();
+  Log::info(component(), "finished after emitting ", emitted(), " records");
+  finished_.store(true);
+  control_.notify();
+}
+
+bool SourceRunner::run_cycle() {
+  std::int64_t next_cycle_ms = 0;
+  ytpipe_error error{};
+  const ytpipe_status status =
+      instance_.plugin().run_cycle(instance_.handle(), &next_cycle_ms, &error);
+  switch (status) {
+    case YTPIPE_OK:
+      backoff_.reset();
+      if (once_) {
+        return false;
+      }
+      control_.wait_for_stop(std::chrono::milliseconds(std::max<std::int64_t>(0, next_cycle_ms)));
+      return true;
+    case YTPIPE_END:
+    case YTPIPE_STOPPED:
+      return false;
+    case YTPIPE_FATAL:
+      Log::error(component(), "fatal error: ", error_text(error));
+      control_.fail(component() + ": " + error_text(error));
+      return false;
+    default:
+      schedule_restart("cycle failed", error);
+      return true;
+  }
+}
+
+// Under --once a failed cycle is run again by the recreated instance: the one cycle the user
+// asked for still completes.
+void SourceRunner::schedule_restart(const std::string& what, const ytpipe_error& error) {
+  instance_.destroy();
+  if (progressed_) {
+    backoff_.reset();
+  }
+  restart_delay_ = backoff_.next();
+  Log::warn(component(), what, ": ", error_text(error), "; restarting in ", restart_delay_.count(),
+            " ms");
+}
+
+void SourceRunner::recreate() {
+  if (control_.wait_for_stop(restart_delay_)) {
+    return;
+  }
+  ytpipe_error error{};
+  const ytpipe_status status = instance_.create(error);
+  progressed_ = false;
+  if (status == YTPIPE_OK) {
+    Log::info(component(), "restarted");
+  } else if (status == YTPIPE_FATAL) {
+    Log::error(component(), "cannot restart, fatal: ", error_text(error));
+    control_.fail(component() + ": " + error_text(error));
+  } else {
+    schedule_restart("cannot restart", error);
+  }
+}
+
+}  // namespace ytpipe::host
