@@ -101,13 +101,16 @@ Poco::Dynamic::Var FieldSelection::apply(const Poco::Dynamic::Var& value) const 
     const auto source = value.extract<Poco::JSON::Array::Ptr>();
     Poco::JSON::Array::Ptr narrowed = new Poco::JSON::Array;
     for (std::size_t index = 0; index < source->size(); ++index) {
-      narrowed->add(apply(source->get(static_cast<unsigned>(index))));
+      const Poco::Dynamic::Var kept = apply(source->get(static_cast<unsigned>(index)));
+      if (!kept.isEmpty()) {
+        narrowed->add(kept);
+      }
     }
     return narrowed;
   }
 
   if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
-    return value;
+    return {};  // a scalar has no sub-fields to select
   }
 
   const auto source = value.extract<Poco::JSON::Object::Ptr>();
@@ -118,9 +121,10 @@ Poco::Dynamic::Var FieldSelection::apply(const Poco::Dynamic::Var& value) const 
       continue;
     }
     const Poco::Dynamic::Var kept = selected->apply(source->get(name));
-    const bool emptied = kept.type() == typeid(Poco::JSON::Object::Ptr) &&
-                         kept.extract<Poco::JSON::Object::Ptr>()->size() == 0 && !selected->whole_;
-    if (!emptied) {
+    const bool emptied_object = kept.type() == typeid(Poco::JSON::Object::Ptr) &&
+                                kept.extract<Poco::JSON::Object::Ptr>()->size() == 0 &&
+                                !selected->whole_;
+    if (!kept.isEmpty() && !emptied_object) {
       narrowed->set(name, kept);
     }
   }

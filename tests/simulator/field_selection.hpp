@@ -16,8 +16,9 @@ class FieldSelection {
   // Returns nullopt for a malformed selection and says where in `error`.
   static std::optional<FieldSelection> parse(std::string_view text, std::string& error);
 
-  // A copy of `value` narrowed to the selection. Objects emptied by the narrowing are left out,
-  // as the API does; arrays are narrowed element by element.
+  // A copy of `value` narrowed to the selection. Objects emptied by the narrowing and scalars
+  // asked for sub-fields are left out, as the API does; arrays are narrowed element by element.
+  // An empty Var means "nothing selected".
   Poco::Dynamic::Var apply(const Poco::Dynamic::Var& value) const;
 
  private:
