@@ -48,6 +48,14 @@ std::string join_list(const std::vector<std::string>& items) {
   return text;
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += text.empty() ? name : ", " + name;
+  }
+  return text;
+}
+
 // Fills `value` from text as a manifest would write it for `value.type`: a default, or a string
 // that came from a ${VAR}. False when the text does not fit the type.
 bool assign_from_text(Value& value, std::string text) {
@@ -129,7 +137,7 @@ class ConfigReader {
     std::string hint = did_you_mean(key.str(), names);
     if (hint.empty()) {
       hint = names.empty() ? std::string("; it takes no config keys")
-                           : "; accepted keys: " + join_list(names);
+                           : "; accepted keys: " + join_names(names);
     }
     diagnostics_.add(diagnostics_.locate(key.source()), what(std::string(key.str())) +
                                                             ": unknown key for plugin \"" +
