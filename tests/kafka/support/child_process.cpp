@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,9 +104,11 @@ std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!exit_code_) {
     int status = 0;
-    const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+    rusage usage{};
+    const pid_t reaped = ::wait4(pid_, &status, WNOHANG, &usage);
     if (reaped == pid_) {
       exit_code_ = exit_code_of(status);
+      peak_rss_kib_ = usage.ru_maxrss;
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline) {

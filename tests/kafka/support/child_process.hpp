@@ -35,6 +35,9 @@ class ChildProcess {
   // The exit code (128 + signal number when killed by a signal), or nothing after `timeout`.
   std::optional<int> wait_for(std::chrono::milliseconds timeout);
 
+  // The largest resident set the process had, in KiB; known once it has exited.
+  long peak_rss_kib() const { return peak_rss_kib_; }
+
   // SIGKILL and reap; does nothing once the process has exited.
   void kill();
 
@@ -45,6 +48,7 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
+  long peak_rss_kib_ = 0;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   std::string pending_;
