@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "exit_codes.hpp"
@@ -54,7 +56,7 @@ class Pipeline {
   int run() {
     ShutdownSignals signals([this](const char* name, int count) { on_signal(name, count); });
 
-    if (!start_instances()) {
+    if (!prepare_data_dir() || !start_instances()) {
       return kExitConfiguration;
     }
     Log::info("pipeline", "running ", sources_.size(), " sources into ", sinks_.size(),
@@ -84,6 +86,19 @@ class Pipeline {
     } else {
       control_.cut_drain(std::string(name) + " received again");
     }
+  }
+
+  // Instances keep their state (spools, cursors) in the data folder; it must exist before they
+  // start.
+  bool prepare_data_dir() const {
+    std::error_code error;
+    std::filesystem::create_directories(spec_.host.data_dir, error);
+    if (error) {
+      Log::error("pipeline", spec_.manifest.string(), ": [host] data_dir \"",
+                 spec_.host.data_dir.string(), "\" cannot be created: ", error.message());
+      return false;
+    }
+    return true;
   }
 
   // Every instance must start before anything runs: a pipeline with a part missing would take
@@ -156,29 +171,32 @@ class Pipeline {
   // At the end, in_flight becomes undelivered and each sink's in is shown, so the counts can
   // be checked: in == delivered + failed + undelivered.
   std::string summary(bool final) const {
-    std::ostringstream text;
-    text << (final ? "final: " : "") << "records in=" << router_.records_in();
-    if (!final) {
-      text << " buffered_bytes=" << router_.buffer().used_bytes();
-    } else {
-      text << " peak_buffered_bytes=" << router_.buffer().peak_bytes();
-    }
+    std::ostringstream sinks;
     for (const auto& sink : sinks_) {
       const SinkCounts counts = sink->queue().counts();
-      text << "; " << sink->component() << ":";
+      sinks << "; " << sink->component() << ":";
       if (final) {
-        text << " in=" << counts.in;
+        sinks << " in=" << counts.in;
       }
-      text << " delivered=" << counts.delivered << (final ? " undelivered=" : " in_flight=")
-           << counts.pending() << " failed=" << counts.failed << sink->gauges();
+      sinks << " delivered=" << counts.delivered << (final ? " undelivered=" : " in_flight=")
+            << counts.pending() << " failed=" << counts.failed << sink->gauges();
     }
     for (const auto& source : sources_) {
       const std::string gauges = source->gauges();
       if (!gauges.empty()) {
-        text << "; " << source->component() << ":" << gauges;
+        sinks << "; " << source->component() << ":" << gauges;
       }
     }
-    return text.str();
+
+    // Read after the sinks' counts: records are counted in before any sink sees them.
+    std::ostringstream text;
+    text << (final ? "final: " : "") << "records in=" << router_.records_in();
+    if (final) {
+      text << " peak_buffered_bytes=" << router_.buffer().peak_bytes();
+    } else {
+      text << " buffered_bytes=" << router_.buffer().used_bytes();
+    }
+    return text.str() + sinks.str();
   }
 
   int conclude() const {

@@ -33,10 +33,11 @@ ytpipe_status RecordRouter::publish(std::size_t source, const ytpipe_record* rec
   std::lock_guard lock(publish_mutex_);
   batch->assign_ids(next_id_);
   next_id_ += count;
+  // Counted before any sink can see them, so a summary never shows more delivered than in.
+  records_in_ += count;
   for (SinkQueue* queue : targets) {
     queue->push(batch);
   }
-  records_in_ += count;
   return YTPIPE_OK;
 }
 

@@ -157,7 +157,7 @@ void SinkRunner::recreate() {
   const ytpipe_status status = instance_.create(error);
   if (status == YTPIPE_OK) {
     queue_.offer_again();
-    Log::info(component(), "restarted");
+    Log::info(component(), "restarted; records left without an outcome are offered again");
     return;
   }
   fail("cannot restart", status, error);
