@@ -6,6 +6,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <csignal>
 #include <iostream>
 #include <stdexcept>
 
@@ -78,6 +79,7 @@ class SimulatorApp : public Poco::Util::ServerApplication {
         throw OptionError("unexpected argument \"" + arguments.front() + "\"");
       }
       options = read_options();
+      block_termination_signals();
       ytsim::SimulatorServer server(options);
       const std::uint16_t port = server.start();
       std::cout << "listening on http://127.0.0.1:" << port << std::endl;
@@ -91,6 +93,18 @@ class SimulatorApp : public Poco::Util::ServerApplication {
   }
 
  private:
+  // Blocked before any server thread exists, so every thread inherits the mask and a signal
+  // sent right after the "listening on" line waits for waitForTerminationRequest instead of
+  // killing the process.
+  static void block_termination_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGQUIT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  }
+
   static void add(Poco::Util::OptionSet& options, const std::string& name,
                   const std::string& argument, const std::string& description,
                   bool repeatable = false) {

@@ -2,8 +2,13 @@
 // real HTTP server in a child process.
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -233,6 +238,57 @@ TEST(SimulatorServer, ServesConcurrentRequestsDespiteLatency) {
   }
   EXPECT_LT(elapsed_ms(started), 16 * 200 / 2);
   EXPECT_EQ(stats(simulator)->getObject("requests")->getValue<int>("playlists"), 16);
+}
+
+// One worker of the refresh benchmark's shape: videos.list calls of 50 ids over one kept-alive
+// connection; returns how many videos came back.
+std::size_t fetch_batches(std::uint16_t port, const std::vector<std::string>& batches,
+                          std::atomic<std::size_t>& next_batch) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  session.setKeepAlive(true);
+  std::size_t videos = 0;
+  for (std::size_t batch = next_batch++; batch < batches.size(); batch = next_batch++) {
+    Poco::Net::HTTPRequest request(
+        Poco::Net::HTTPRequest::HTTP_GET,
+        "/youtube/v3/videos?part=snippet,statistics&key=sim-key&id=" + batches[batch],
+        Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    Poco::JSON::Parser parser;
+    videos += parser.parse(session.receiveResponse(response))
+                  .extract<Poco::JSON::Object::Ptr>()
+                  ->getArray("items")
+                  ->size();
+  }
+  return videos;
+}
+
+TEST(SimulatorServer, KeepsUpWithTheRefreshBenchmarkLoad) {
+  SimulatorProcess simulator({"--channel", "UCbench=5000", "--latency-ms", "50"});
+  const auto entries = simulator.get("/_sim/dataset?playlist=UUbench").json()->getArray("entries");
+  std::vector<std::string> batches(100);
+  for (unsigned position = 0; position < entries->size(); ++position) {
+    std::string& batch = batches[position / 50];
+    batch += (batch.empty() ? "" : ",") +
+             entries->getObject(position)->getValue<std::string>("video_id");
+  }
+
+  const auto started = Clock::now();
+  std::atomic<std::size_t> next_batch = 0;
+  std::vector<std::future<std::size_t>> workers;
+  for (int worker = 0; worker < 16; ++worker) {
+    workers.push_back(std::async(std::launch::async, fetch_batches, simulator.port(),
+                                 std::cref(batches), std::ref(next_batch)));
+  }
+  std::size_t videos = 0;
+  for (auto& worker : workers) {
+    videos += worker.get();
+  }
+
+  EXPECT_EQ(videos, 4999u);  // the uploads playlist's vanishing video is left out
+  // One call at a time needs 100 × 50 ms; 16 overlapping ones about 7 × 50 ms plus CPU time.
+  EXPECT_LT(elapsed_ms(started), 3000);
+  EXPECT_EQ(stats(simulator)->getObject("units")->getValue<int>("videos"), 100);
 }
 
 TEST(SimulatorServer, PrintsOneLineAndExitsCleanlyOnSigterm) {
