@@ -1,0 +1,308 @@
+#include "migration_project.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace ytpipe::ksql {
+namespace {
+
+const std::regex kMigrationName(R"(V([0-9]{6})__([A-Za-z0-9_]+)\.sql)");
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error(path.string() + ": cannot be read");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string listed(const std::set<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
+// The position just past the parenthesised group opening at `open`.
+std::size_t after_group(const std::vector<Token>& tokens, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < tokens.size(); ++i) {
+    depth += tokens[i].is("(") || tokens[i].is("[") ? 1 : 0;
+    depth -= tokens[i].is(")") || tokens[i].is("]") ? 1 : 0;
+    if (depth == 0) {
+      return i + 1;
+    }
+  }
+  return tokens.size();
+}
+
+std::size_t top_level_arguments(const std::vector<Token>& tokens, std::size_t open,
+                                std::size_t close) {
+  std::size_t arguments = 1;
+  int depth = 0;
+  for (std::size_t i = open + 1; i + 1 < close; ++i) {
+    depth += tokens[i].is("(") ? 1 : 0;
+    depth -= tokens[i].is(")") ? 1 : 0;
+    arguments += depth == 0 && tokens[i].is(",") ? 1 : 0;
+  }
+  return arguments;
+}
+
+}  // namespace
+
+std::vector<std::string> check_migration_names(const std::vector<std::string>& file_names) {
+  std::vector<std::string> problems;
+  std::map<int, std::string> by_version;
+  for (const std::string& name : file_names) {
+    std::smatch match;
+    if (!std::regex_match(name, match, kMigrationName)) {
+      problems.push_back(name + ": expected V<6 digits>__<description>.sql, e.g. " +
+                         "V000001__create_streams.sql");
+      continue;
+    }
+    const int version = std::stoi(match[1].str());
+    const auto [it, added] = by_version.emplace(version, name);
+    if (!added) {
+      problems.push_back(name + ": version " + match[1].str() + " is also used by " + it->second);
+    }
+  }
+
+  int expected = 1;
+  for (const auto& [version, name] : by_version) {
+    if (version != expected) {
+      problems.push_back(name + ": expected version " + std::to_string(expected) + " next, found " +
+                         std::to_string(version) + " (versions run 1, 2, 3, ... without gaps)");
+    }
+    expected = version + 1;
+  }
+  return problems;
+}
+
+std::vector<MigrationFile> list_migrations(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  const std::vector<std::string> problems = check_migration_names(names);
+  if (!problems.empty()) {
+    throw std::runtime_error(folder.string() + ": " + problems.front());
+  }
+
+  std::vector<MigrationFile> files;
+  for (const std::string& name : names) {
+    std::smatch match;
+    std::regex_match(name, match, kMigrationName);
+    files.push_back({folder / name, std::stoi(match[1].str()), match[2].str()});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const MigrationFile& a, const MigrationFile& b) { return a.version < b.version; });
+  return files;
+}
+
+std::vector<LocatedStatement> read_migrations(const std::filesystem::path& folder) {
+  std::vector<LocatedStatement> located;
+  for (const MigrationFile& file : list_migrations(folder)) {
+    const std::string name = file.path.filename().string();
+    std::vector<Statement> statements;
+    try {
+      statements = split_statements(read_text(file.path));
+    } catch (const ScriptError& e) {
+      throw ScriptError(name + ": " + e.what());
+    }
+    for (Statement& statement : statements) {
+      std::string where = name + ":" + std::to_string(statement.line);
+      ParsedStatement parsed = parse_statement(statement);
+      located.push_back({std::move(where), std::move(statement), std::move(parsed)});
+    }
+  }
+  return located;
+}
+
+const Relation* Catalog::find(const std::string& name) const {
+  const auto found = relations_.find(name);
+  return found == relations_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> Catalog::apply(const LocatedStatement& located) {
+  const ParsedStatement& parsed = located.parsed;
+  const std::string& where = located.where;
+  std::vector<std::string> problems;
+  if (parsed.kind == StatementKind::Other) {
+    return problems;
+  }
+
+  std::set<std::string> upstream;
+  for (const std::string& source : parsed.sources) {
+    const Relation* relation = find(source);
+    if (relation == nullptr) {
+      problems.push_back(where + ": reads " + source + ", which no earlier statement creates");
+      continue;
+    }
+    upstream.insert(relation->topic);
+    upstream.insert(relation->upstream.begin(), relation->upstream.end());
+  }
+
+  Relation relation;
+  if (parsed.kind == StatementKind::InsertIntoSelect) {
+    const Relation* target = find(parsed.name);
+    if (target == nullptr) {
+      problems.push_back(where + ": inserts into " + parsed.name +
+                         ", which no earlier statement creates");
+      return problems;
+    }
+    relation = *target;
+    const std::vector<Column> columns = output_columns(parsed);
+    std::string found;
+    std::string expected;
+    bool same = columns.size() == target->columns.size();
+    for (std::size_t i = 0; i < std::max(columns.size(), target->columns.size()); ++i) {
+      const Column* ours = i < columns.size() ? &columns[i] : nullptr;
+      const Column* theirs = i < target->columns.size() ? &target->columns[i] : nullptr;
+      same = same && ours->name == theirs->name &&
+             (ours->type.empty() || theirs->type.empty() || ours->type == theirs->type);
+      found += ours ? " " + ours->name + ":" + ours->type : "";
+      expected += theirs ? " " + theirs->name + ":" + theirs->type : "";
+    }
+    if (!same) {
+      problems.push_back(where + ": INSERT INTO " + parsed.name + " projects" + found +
+                         "; expected the target's columns" + expected);
+    }
+  } else {
+    if (find(parsed.name) != nullptr) {
+      problems.push_back(where + ": creates " + parsed.name + ", which already exists");
+    }
+    relation.name = parsed.name;
+    relation.table = parsed.kind == StatementKind::CreateTable ||
+                     parsed.kind == StatementKind::CreateTableAsSelect;
+    relation.topic = parsed.property("KAFKA_TOPIC").value_or(parsed.name);
+    relation.columns = parsed.is_query() ? output_columns(parsed) : parsed.columns;
+  }
+
+  if (parsed.is_query()) {
+    if (upstream.count(relation.topic) != 0) {
+      problems.push_back(where + ": writes to topic " + relation.topic +
+                         ", which it reads from (its input topics: " + listed(upstream) + ")");
+    }
+    topic_upstream_[relation.topic].insert(upstream.begin(), upstream.end());
+  }
+  const auto written = topic_upstream_.find(relation.topic);
+  if (written != topic_upstream_.end()) {
+    relation.upstream.insert(written->second.begin(), written->second.end());
+  }
+  relations_[relation.name] = std::move(relation);
+  return problems;
+}
+
+std::vector<Column> Catalog::output_columns(const ParsedStatement& query) const {
+  std::vector<const Relation*> sources;
+  for (const std::string& name : query.sources) {
+    if (const Relation* relation = find(name)) {
+      sources.push_back(relation);
+    }
+  }
+
+  std::set<std::string> keys(query.group_by.begin(), query.group_by.end());
+  if (query.group_by.empty()) {
+    for (const Relation* source : sources) {
+      for (const Column& column : source->columns) {
+        if (column.key) {
+          keys.insert(column.name);
+        }
+      }
+    }
+  }
+
+  std::vector<Column> columns;
+  for (const Projection& item : query.projection) {
+    columns.push_back({item.name, infer_type(item.expression, sources), keys.count(item.name) > 0});
+  }
+  return columns;
+}
+
+// Types of the expression shapes the migrations use: columns, literals, the offset and counting
+// aggregates (optionally subscripted), and sums or differences of those. Anything else is
+// unknown (""), which the checks treat as "not compared".
+std::string Catalog::infer_type(const std::vector<Token>& expression,
+                                const std::vector<const Relation*>& sources) const {
+  auto column_type = [&](const Token& token) -> std::string {
+    for (const Relation* source : sources) {
+      for (const Column& column : source->columns) {
+        if (column.name == identifier_name(token)) {
+          return column.type;
+        }
+      }
+    }
+    return "";
+  };
+
+  // Reads one term at `at`; returns its type ("" when unknown) and moves `at` past it.
+  auto term = [&](std::size_t& at) -> std::string {
+    const Token& first = expression[at];
+    if (first.kind == TokenKind::String) {
+      ++at;
+      return "VARCHAR";
+    }
+    const bool call = at + 1 < expression.size() && expression[at + 1].is("(");
+    if (!call) {
+      ++at;
+      if (at + 1 < expression.size() && expression[at].is(".")) {
+        at += 2;
+        return column_type(expression[at - 1]);
+      }
+      return first.kind == TokenKind::Word ? column_type(first) : "";
+    }
+
+    const std::size_t start = at;
+    const std::size_t close = after_group(expression, start + 1);
+    const std::size_t arguments = top_level_arguments(expression, start + 1, close);
+    const Token& argument = expression[start + 2];
+    at = close;
+    const bool subscripted = at < expression.size() && expression[at].is("[");
+    if (subscripted) {
+      at = after_group(expression, at);
+    }
+
+    if (first.is("COUNT") || first.is("COUNT_DISTINCT")) {
+      return "BIGINT";
+    }
+    if (first.is("TIMESTAMPTOSTRING")) {
+      return "VARCHAR";
+    }
+    if (first.is("SUM") || first.is("MIN") || first.is("MAX")) {
+      return column_type(argument);
+    }
+    if (first.is("LATEST_BY_OFFSET") || first.is("EARLIEST_BY_OFFSET")) {
+      const std::string element = column_type(argument);
+      // LATEST_BY_OFFSET(col, n, ...) returns an ARRAY of the n latest; (col, ignoreNulls) does
+      // not.
+      const bool array = arguments >= 2 && start + 4 < close && expression[start + 3].is(",") &&
+                         expression[start + 4].kind == TokenKind::Number;
+      return array && !subscripted && !element.empty() ? "ARRAY<" + element + ">" : element;
+    }
+    return "";
+  };
+
+  if (expression.empty()) {
+    return "";
+  }
+  std::size_t at = 0;
+  const std::string type = term(at);
+  while (at < expression.size()) {
+    if (!(expression[at].is("+") || expression[at].is("-")) || at + 1 >= expression.size()) {
+      return "";
+    }
+    ++at;
+    if (term(at) != type || type == "VARCHAR") {
+      return "";
+    }
+  }
+  return type;
+}
+
+}  // namespace ytpipe::ksql

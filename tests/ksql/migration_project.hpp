@@ -1,0 +1,67 @@
+// A ksql-migrations project as the tool and the server see it: the migration files in version
+// order, and a catalog of the streams and tables their statements create, built statement by
+// statement so that every rule is checked against only what exists at that point.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "statement_model.hpp"
+
+namespace ytpipe::ksql {
+
+struct MigrationFile {
+  std::filesystem::path path;
+  int version = 0;
+  std::string description;
+};
+
+// Problems with a folder's file names as ksql-migrations reads them: each must be
+// V<6 digits>__<description>.sql, versions consecutive from 1 with no gaps or duplicates.
+// An empty result means the names are right.
+std::vector<std::string> check_migration_names(const std::vector<std::string>& file_names);
+
+// The files of `folder` sorted by version. Throws std::runtime_error on a name that
+// check_migration_names rejects.
+std::vector<MigrationFile> list_migrations(const std::filesystem::path& folder);
+
+struct LocatedStatement {
+  std::string where;  // "V000002__create_video_stats_table.sql:16"
+  Statement statement;
+  ParsedStatement parsed;
+};
+
+// Every statement of every migration, in the order the tool applies them.
+std::vector<LocatedStatement> read_migrations(const std::filesystem::path& folder);
+
+// A stream or table in the catalog.
+struct Relation {
+  std::string name;
+  bool table = false;
+  std::string topic;
+  std::vector<Column> columns;     // declared, or the query's output (type empty when unknown)
+  std::set<std::string> upstream;  // every topic its rows are computed from, transitively
+};
+
+class Catalog {
+ public:
+  // Adds what `statement` creates, as ksqlDB would, and returns the rules it breaks: a source or
+  // INSERT target that does not exist yet, a name created twice, a query writing to a topic it
+  // reads (directly or through earlier queries), an INSERT whose columns differ from its target.
+  std::vector<std::string> apply(const LocatedStatement& statement);
+
+  const Relation* find(const std::string& name) const;
+
+ private:
+  std::vector<Column> output_columns(const ParsedStatement& query) const;
+  std::string infer_type(const std::vector<Token>& expression,
+                         const std::vector<const Relation*>& sources) const;
+
+  std::map<std::string, Relation> relations_;
+  std::map<std::string, std::set<std::string>> topic_upstream_;  // topics a query's sink reads
+};
+
+}  // namespace ytpipe::ksql
