@@ -136,6 +136,11 @@ std::variant<CommandLine, UsageError> parse_command_line(const Arguments& argume
   }
   const std::string& command = arguments.front();
   const Arguments rest(arguments.begin() + 1, arguments.end());
+  const bool wants_help =
+      std::find(arguments.begin(), arguments.end(), "--help") != arguments.end();
+  if (wants_help && (command == "run" || command == "check" || command == "plugins")) {
+    return command_line(CommandLine::Command::Help);
+  }
 
   if ((command == "--help" || command == "-h" || command == "help") && rest.empty()) {
     return command_line(CommandLine::Command::Help);

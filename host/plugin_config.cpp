@@ -123,7 +123,13 @@ class ConfigReader {
     } else if (node.is_integer() || node.is_floating_point() || node.is_boolean()) {
       value.text = scalar_text(node);
     } else {
-      diagnostics_.add_type_error(node, what(key), "a string, number or boolean", value.secret);
+      // TOML reads an unquoted dotted key as nested tables; librdkafka-style names need quotes.
+      std::string expected = "a string, number or boolean";
+      if (const toml::table* nested = node.as_table(); nested && !nested->empty()) {
+        const std::string dotted = key + "." + std::string(nested->begin()->first.str());
+        expected += " (a dotted key needs quotes: \"" + dotted + "\" = ...)";
+      }
+      diagnostics_.add_type_error(node, what(key), expected, value.secret);
       return std::nullopt;
     }
     return value;

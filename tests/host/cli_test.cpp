@@ -174,6 +174,42 @@ TEST_F(CliTest, FindsPluginsByNameThroughYtpipePluginPath) {
   EXPECT_EQ(found.exit_code, 0) << found.err;
 }
 
+TEST_F(CliTest, FindsPluginsInstalledBesideTheExecutable) {
+  const test::TempDir prefix;
+  const auto executable = prefix.path() / YTPIPE_INSTALL_BIN_SUBDIR / "ytpipe";
+  const auto plugins = prefix.path() / YTPIPE_INSTALL_PLUGIN_SUBDIR;
+  std::filesystem::create_directories(executable.parent_path());
+  std::filesystem::create_directories(plugins);
+  std::filesystem::copy_file(YTPIPE_EXECUTABLE, executable);
+  std::filesystem::copy_file(test_plugin("secret-echo"), plugins / "ytpipe-secret-echo.so");
+  const std::string path = manifest(
+      "[[source]]\nname = \"s\"\nplugin = \"secret-echo\"\n[source.config]\ntoken = \"abcd\"\n");
+
+  const ProcessResult result =
+      test::run_process(executable, {"check", path}, folder_.path(), {{"YTPIPE_PLUGIN_PATH", ""}});
+
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(plugins.string()), std::string::npos) << result.out;
+}
+
+TEST_F(CliTest, ExplainsThatADottedExtraKeyNeedsQuotes) {
+  const ProcessResult result =
+      ytpipe({"check",
+              manifest("[[sink]]\nname = \"out\"\nplugin = \"" + test_plugin("null-sink").string() +
+                       "\"\n[sink.config]\nbootstrap.servers = \"localhost:9092\"\n")});
+
+  EXPECT_EQ(result.exit_code, kConfiguration);
+  EXPECT_NE(result.err.find("a dotted key needs quotes: \"bootstrap.servers\" = ..."),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(CliTest, HelpAfterACommandPrintsUsage) {
+  const ProcessResult result = ytpipe({"run", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("usage:"), std::string::npos);
+}
+
 TEST_F(CliTest, PluginsListsTestPluginsWithKeysAndLoadErrors) {
   const ProcessResult result = ytpipe({"plugins", "--plugin-dir", YTPIPE_TEST_PLUGIN_DIR});
 
