@@ -1,5 +1,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
 
 #include <chrono>
 #include <mutex>
@@ -39,7 +40,9 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
   ReplyStyle style = reply_style_for(request, query_value(query_, "prettyPrint") != "false");
   if (!endpoint_) {
-    send_json(response, 404, method_not_found_error(request.getURI()).body, style);
+    // The path only: the query holds the API key, which never goes back out.
+    send_json(response, 404, method_not_found_error(Poco::URI(request.getURI()).getPath()).body,
+              style);
     return;
   }
 
@@ -55,25 +58,26 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     style.truncated = fault->kind == FaultKind::kMalformed;
   }
 
+  const ApiReply reply = answer();
+  send_json(response, reply.http_status, reply.body, style);
+}
+
+// Quota, then key, then the `fields` syntax, then the call itself, as the API checks them.
+ApiReply ApiHandler::answer() const {
   if (!state_.meter.try_spend_unit(*endpoint_)) {
-    const ApiError error = quota_exceeded_error();
-    send_json(response, error.http_status, error.body, style);
-    return;
+    return error_reply(quota_exceeded_error());
   }
   if (const auto error = check_key()) {
-    send_json(response, error->http_status, error->body, style);
-    return;
+    return error_reply(*error);
   }
 
-  std::string fields_error;
-  const auto fields_text = query_.find("fields");
   std::optional<FieldSelection> fields;
-  if (fields_text != query_.end() && !fields_text->second.empty()) {
-    fields = FieldSelection::parse(fields_text->second, fields_error);
+  const std::string fields_text = query_value(query_, "fields");
+  if (!fields_text.empty()) {
+    std::string fields_error;
+    fields = FieldSelection::parse(fields_text, fields_error);
     if (!fields) {
-      const ApiError error = invalid_fields_error(fields_error);
-      send_json(response, error.http_status, error.body, style);
-      return;
+      return error_reply(invalid_fields_error(fields_error));
     }
   }
 
@@ -81,7 +85,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   if (reply.http_status == 200 && fields) {
     reply.body = fields->apply(reply.body).extract<Poco::JSON::Object::Ptr>();
   }
-  send_json(response, reply.http_status, reply.body, style);
+  return reply;
 }
 
 bool ApiHandler::serve_fault(const Fault& fault, Poco::Net::HTTPServerRequest& request,

@@ -119,8 +119,10 @@ void ControlHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } else if (action_ == "playlist" && post) {
       send_json(response, 200, append_to_playlist(), style);
     } else {
-      throw ControlError(request.getMethod() + " /_sim/" + action_ +
-                         " is not a control endpoint; see docs/simulator.md");
+      auto body = object();
+      body->set("error", request.getMethod() + " /_sim/" + action_ +
+                             " is not a control endpoint; see docs/simulator.md");
+      send_json(response, 404, body, style);
     }
   } catch (const ControlError& error) {
     auto body = object();

@@ -24,6 +24,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // A fault that replaces the whole reply; returns true when it did.
   bool serve_fault(const Fault& fault, Poco::Net::HTTPServerRequest& request,
                    Poco::Net::HTTPServerResponse& response, const ReplyStyle& style);
+  ApiReply answer() const;
   std::optional<ApiError> check_key() const;
   ApiReply call_resource() const;
 

@@ -366,7 +366,9 @@ TEST_F(SimulatorApi, AnotherBasePathMovesTheApi) {
   SimulatorProcess moved({"--base-path", "/api"});
 
   EXPECT_EQ(moved.get("/api/channels?part=id&id=x&key=sim-key").status, 200);
-  EXPECT_EQ(moved.get("/youtube/v3/channels?part=id&id=x&key=sim-key").status, 404);
+  const auto elsewhere = moved.get("/youtube/v3/channels?part=id&id=x&key=sim-key");
+  EXPECT_EQ(elsewhere.status, 404);
+  EXPECT_EQ(elsewhere.body.find("sim-key"), std::string::npos);
 }
 
 }  // namespace
