@@ -27,7 +27,8 @@ std::string narrowed(const std::string& fields, const std::string& json) {
 }
 
 const char kVideos[] = R"({"kind":"k","etag":"e","items":[
-  {"kind":"v","id":"a","snippet":{"title":"A","channelId":"C","thumbnails":{"default":{"url":"u","width":1}}},
+  {"kind":"v","id":"a",
+   "snippet":{"title":"A","channelId":"C","thumbnails":{"default":{"url":"u","width":1}}},
    "statistics":{"viewCount":"5","likeCount":"1"}},
   {"kind":"v","id":"b","snippet":{"title":"B","channelId":"C","thumbnails":{}},
    "statistics":{"viewCount":"6"}}]})";
@@ -53,9 +54,9 @@ TEST(FieldSelection, ObjectsEmptiedBySelectionAreLeftOut) {
 }
 
 TEST(FieldSelection, LeafSelectionKeepsEverythingBelow) {
-  EXPECT_EQ(
-      narrowed("items/statistics", kVideos),
-      R"({"items":[{"statistics":{"likeCount":"1","viewCount":"5"}},{"statistics":{"viewCount":"6"}}]})");
+  EXPECT_EQ(narrowed("items/statistics", kVideos),
+            R"({"items":[{"statistics":{"likeCount":"1","viewCount":"5"}},)"
+            R"({"statistics":{"viewCount":"6"}}]})");
 }
 
 TEST(FieldSelection, WildcardSelectsEveryKey) {
