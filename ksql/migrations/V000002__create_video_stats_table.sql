@@ -14,6 +14,11 @@
 -- The table is written to its own topic, youtube_video_stats, never back into youtube_videos.
 -- ksqlDB creates a table's topic compacted (one row per video survives) and accepts RETENTION_MS
 -- only for windowed tables; a tracked video is refreshed on every cycle, so its row stays fresh.
+
+-- Queries start from the earliest record of their input, so statistics produced before this
+-- migration ran are counted too (ksqlDB's default would start at the latest).
+SET 'auto.offset.reset' = 'earliest';
+
 CREATE TABLE video_stats WITH (
   KAFKA_TOPIC = 'youtube_video_stats',
   KEY_FORMAT = 'KAFKA',

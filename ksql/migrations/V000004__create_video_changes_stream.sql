@@ -10,6 +10,11 @@
 -- repeats the previous values (a redelivered record, or a quiet video) is none.
 --
 -- Topic youtube_video_changes, kept 30 days to match the YouTube API terms for statistics.
+
+-- Queries start from the earliest record of their input, so statistics produced before this
+-- migration ran are counted too (ksqlDB's default would start at the latest).
+SET 'auto.offset.reset' = 'earliest';
+
 CREATE STREAM video_changes WITH (
   KAFKA_TOPIC = 'youtube_video_changes',
   KEY_FORMAT = 'KAFKA',

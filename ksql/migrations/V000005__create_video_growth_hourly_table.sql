@@ -12,6 +12,11 @@
 -- ksqlDB keeps 2 days of windows for pull queries (RETENTION); the topic youtube_video_growth_1h
 -- keeps 30 days, matching the YouTube API terms for statistics (ksqlDB creates the topic with
 -- the larger of the two).
+
+-- Queries start from the earliest record of their input, so statistics produced before this
+-- migration ran are counted too (ksqlDB's default would start at the latest).
+SET 'auto.offset.reset' = 'earliest';
+
 CREATE TABLE video_growth_hourly WITH (
   KAFKA_TOPIC = 'youtube_video_growth_1h',
   KEY_FORMAT = 'KAFKA',

@@ -8,6 +8,11 @@
 -- comments add nothing to the sums.
 --
 -- Topic youtube_playlist_totals (a table topic: compacted, one row per playlist).
+
+-- Queries start from the earliest record of their input, so statistics produced before this
+-- migration ran are counted too (ksqlDB's default would start at the latest).
+SET 'auto.offset.reset' = 'earliest';
+
 CREATE TABLE playlist_totals WITH (
   KAFKA_TOPIC = 'youtube_playlist_totals',
   KEY_FORMAT = 'KAFKA',

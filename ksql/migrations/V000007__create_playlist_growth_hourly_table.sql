@@ -7,6 +7,11 @@
 -- time since the video's previous refresh, which can start just before the window.
 --
 -- Topic youtube_playlist_growth_1h, kept 30 days to match the YouTube API terms.
+
+-- Queries start from the earliest record of their input, so statistics produced before this
+-- migration ran are counted too (ksqlDB's default would start at the latest).
+SET 'auto.offset.reset' = 'earliest';
+
 CREATE TABLE playlist_growth_hourly WITH (
   KAFKA_TOPIC = 'youtube_playlist_growth_1h',
   KEY_FORMAT = 'KAFKA',

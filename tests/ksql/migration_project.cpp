@@ -118,7 +118,7 @@ std::vector<LocatedStatement> read_migrations(const std::filesystem::path& folde
     for (Statement& statement : statements) {
       std::string where = name + ":" + std::to_string(statement.line);
       ParsedStatement parsed = parse_statement(statement);
-      located.push_back({std::move(where), std::move(statement), std::move(parsed)});
+      located.push_back({name, std::move(where), std::move(statement), std::move(parsed)});
     }
   }
   return located;
@@ -133,7 +133,7 @@ std::vector<std::string> Catalog::apply(const LocatedStatement& located) {
   const ParsedStatement& parsed = located.parsed;
   const std::string& where = located.where;
   std::vector<std::string> problems;
-  if (parsed.kind == StatementKind::Other) {
+  if (!parsed.creates() && parsed.kind != StatementKind::InsertIntoSelect) {
     return problems;
   }
 

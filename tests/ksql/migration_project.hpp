@@ -29,6 +29,7 @@ std::vector<std::string> check_migration_names(const std::vector<std::string>& f
 std::vector<MigrationFile> list_migrations(const std::filesystem::path& folder);
 
 struct LocatedStatement {
+  std::string file;   // "V000002__create_video_stats_table.sql"
   std::string where;  // "V000002__create_video_stats_table.sql:16"
   Statement statement;
   ParsedStatement parsed;

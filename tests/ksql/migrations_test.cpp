@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -97,7 +98,22 @@ TEST_F(Migrations, EveryStatementEndsWithASemicolonAndIsOneTheChecksUnderstand) 
   for (const LocatedStatement& statement : statements_) {
     EXPECT_TRUE(statement.statement.terminated) << statement.where << ": no closing ';'";
     EXPECT_NE(statement.parsed.kind, StatementKind::Other)
-        << statement.where << ": not a CREATE or INSERT INTO ... SELECT the checks can follow";
+        << statement.where << ": not a CREATE, INSERT INTO ... SELECT or SET the checks follow";
+  }
+}
+
+TEST_F(Migrations, EveryQueryReadsItsInputFromTheEarliestRecord) {
+  std::map<std::string, std::string> offset_reset;  // per file: SET so far
+  for (const LocatedStatement& statement : statements_) {
+    const ParsedStatement& parsed = statement.parsed;
+    if (parsed.kind == StatementKind::SetProperty && parsed.property("auto.offset.reset")) {
+      offset_reset[statement.file] = *parsed.property("auto.offset.reset");
+    }
+    if (parsed.is_query()) {
+      EXPECT_EQ(offset_reset[statement.file], "earliest")
+          << statement.where << ": starts at ksqlDB's default offset (latest), so records "
+          << "already in its input would never be counted";
+    }
   }
 }
 
@@ -222,8 +238,10 @@ TEST_F(Migrations, ExampleManifestsSendToTheTopicTheStreamReads) {
   ASSERT_NE(input, nullptr);
 
   const std::filesystem::path manifests = std::filesystem::path(YTPIPE_SOURCE_DIR) / "manifests";
+  // The topic of each kafka sink: the first `topic = "..."` after its plugin line, before the
+  // next [[section]].
   const std::regex kafka_topic(
-      R"re(plugin\s*=\s*"kafka"(?:[^\[]|\[sink\.config\])*?\btopic\s*=\s*"([^"]+)")re");
+      R"re(plugin\s*=\s*"kafka"(?:(?!\[\[)[\s\S])*?\btopic\s*=\s*"([^"]+)")re");
   int checked = 0;
   if (std::filesystem::is_directory(manifests)) {
     for (const auto& entry : std::filesystem::directory_iterator(manifests)) {

@@ -223,6 +223,18 @@ void read_insert(Cursor& cursor, ParsedStatement& parsed) {
   read_query(cursor, parsed);
 }
 
+void read_set(Cursor& cursor, ParsedStatement& parsed) {
+  const Token& property = cursor.next();
+  if (property.kind != TokenKind::String || !cursor.accept("=")) {
+    return;
+  }
+  const Token& value = cursor.next();
+  if (value.kind == TokenKind::String && cursor.done()) {
+    parsed.kind = StatementKind::SetProperty;
+    parsed.properties[property.text] = value.text;
+  }
+}
+
 }  // namespace
 
 std::string identifier_name(const Token& token) {
@@ -235,7 +247,8 @@ bool ParsedStatement::is_query() const {
 }
 
 bool ParsedStatement::creates() const {
-  return kind != StatementKind::Other && kind != StatementKind::InsertIntoSelect;
+  return kind == StatementKind::CreateStream || kind == StatementKind::CreateTable ||
+         kind == StatementKind::CreateStreamAsSelect || kind == StatementKind::CreateTableAsSelect;
 }
 
 std::optional<std::string> ParsedStatement::property(const std::string& key) const {
@@ -255,6 +268,8 @@ ParsedStatement parse_statement(const Statement& statement) {
     read_create(cursor, parsed);
   } else if (cursor.accept("INSERT")) {
     read_insert(cursor, parsed);
+  } else if (cursor.accept("SET")) {
+    read_set(cursor, parsed);
   }
   return parsed;
 }

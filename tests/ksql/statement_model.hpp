@@ -17,6 +17,7 @@ enum class StatementKind {
   CreateStreamAsSelect,  // CREATE STREAM name [WITH (...)] AS SELECT ...
   CreateTableAsSelect,   // CREATE TABLE name [WITH (...)] AS SELECT ...
   InsertIntoSelect,      // INSERT INTO name SELECT ...
+  SetProperty,           // SET 'property' = 'value' (for the rest of its migration file)
   Other,                 // SET, DEFINE, DROP, ... (no source or sink the tests follow)
 };
 
@@ -37,7 +38,7 @@ struct ParsedStatement {
   std::size_t line = 0;
   std::string name;                               // what it creates or inserts into
   std::vector<Column> columns;                    // declared columns (CREATE STREAM/TABLE)
-  std::map<std::string, std::string> properties;  // WITH (...), keys upper-cased
+  std::map<std::string, std::string> properties;  // WITH (...) keys upper-cased; SET as written
   std::vector<Projection> projection;             // SELECT list (queries only)
   std::vector<std::string> sources;               // FROM and JOIN names (queries only)
   std::vector<std::string> group_by;              // GROUP BY column names, if plain columns

@@ -109,5 +109,14 @@ TEST(StatementModel, ReadsProjectionSourcesAndGrouping) {
   EXPECT_TRUE(parsed.windowed);
 }
 
+TEST(StatementModel, ReadsSetStatements) {
+  const ParsedStatement set = parse_statement({"SET 'auto.offset.reset' = 'earliest'", 1, true});
+  const ParsedStatement other = parse_statement({"SET auto.offset.reset = earliest", 1, true});
+
+  EXPECT_EQ(set.kind, StatementKind::SetProperty);
+  EXPECT_EQ(set.property("auto.offset.reset"), "earliest");
+  EXPECT_EQ(other.kind, StatementKind::Other);
+}
+
 }  // namespace
 }  // namespace ytpipe::ksql

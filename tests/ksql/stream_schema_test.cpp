@@ -151,6 +151,33 @@ TEST_F(StreamSchema, DeclaresEveryFieldOfEveryRecordTheYouTubeSourceProduces) {
   }
 }
 
+// The comparison above only proves the nullable and 64-bit columns right if the produced records
+// include those cases; the simulator's playlist is chosen so that they do.
+TEST_F(StreamSchema, TheProducedRecordsIncludeNullCountsAndViewsPastThirtyTwoBits) {
+  if (!pipeline_built()) {
+    GTEST_SKIP() << kNoPipeline;
+  }
+  ASSERT_NE(produced_, nullptr);
+  int hidden_likes = 0;
+  int disabled_comments = 0;
+  int beyond_32_bits = 0;
+  for (const std::string& line : *produced_) {
+    const Poco::JSON::Object::Ptr record = parse_object(line);
+    hidden_likes += record->isNull("likes") ? 1 : 0;
+    disabled_comments += record->isNull("comments") ? 1 : 0;
+    beyond_32_bits +=
+        record->getValue<std::int64_t>("views") > std::numeric_limits<std::int32_t>::max() ? 1 : 0;
+  }
+  RecordProperty("records", static_cast<int>(produced_->size()));
+  RecordProperty("hidden_likes", hidden_likes);
+  RecordProperty("disabled_comments", disabled_comments);
+  RecordProperty("views_beyond_32_bits", beyond_32_bits);
+
+  EXPECT_GT(hidden_likes, 0);
+  EXPECT_GT(disabled_comments, 0);
+  EXPECT_GT(beyond_32_bits, 0);
+}
+
 TEST_F(StreamSchema, ItsTimestampFormatParsesEveryProducedFetchedAt) {
   if (!pipeline_built()) {
     GTEST_SKIP() << kNoPipeline;
