@@ -261,5 +261,38 @@ TEST_F(Migrations, ExampleManifestsSendToTheTopicTheStreamReads) {
   }
 }
 
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// ksql/README.md tells users to apply the migrations from the compose stack's CLI container; that
+// only works while the stack serves the URL in ksql-migrations.properties and mounts this folder
+// where the README's command looks for it.
+TEST(ComposeStack, ServesTheConfiguredServerAndMountsTheMigrationsWhereTheReadmeSays) {
+  const std::filesystem::path compose =
+      std::filesystem::path(YTPIPE_SOURCE_DIR) / "docker-compose.yml";
+  if (!std::filesystem::is_regular_file(compose)) {
+    GTEST_SKIP() << "no " << compose;
+  }
+  const std::string stack = file_text(compose);
+  const std::string properties = file_text(kKsqlDir / "ksql-migrations.properties");
+  const std::string readme = file_text(kKsqlDir / "README.md");
+
+  std::smatch url;
+  ASSERT_TRUE(std::regex_search(properties, url,
+                                std::regex(R"(ksql\.server\.url=https?://([A-Za-z0-9_.-]+):)")));
+  EXPECT_TRUE(std::regex_search(stack, std::regex("\n  " + url[1].str() + ":\n")))
+      << "docker-compose.yml has no service " << url[1];
+
+  std::smatch mount;
+  ASSERT_TRUE(std::regex_search(stack, mount, std::regex(R"(- \./ksql:(/[^:\s]+))")))
+      << "docker-compose.yml mounts no ./ksql folder";
+  EXPECT_NE(readme.find("-c " + mount[1].str() + "/ksql-migrations.properties"), std::string::npos)
+      << "README.md does not apply from the mounted folder " << mount[1];
+}
+
 }  // namespace
 }  // namespace ytpipe::ksql
