@@ -57,6 +57,13 @@ TEST(PluginLibraryTest, RefusesAnotherAbiBeforeReadingAnythingElse) {
   EXPECT_EQ(load_error(library), library.string() + ": built for SDK ABI 2, this host speaks 1");
 }
 
+TEST(PluginLibraryTest, RefusesADescriptorMissingAFunctionItsKindNeeds) {
+  const auto library = test_plugin("malformed");
+  EXPECT_EQ(
+      load_error(library),
+      library.string() + ": malformed plugin descriptor: a source plugin without run_cycle()");
+}
+
 TEST(PluginLibraryTest, KeepsTheLibraryLoadedWhileItIsReferenced) {
   std::shared_ptr<const PluginLibrary> plugin = PluginLibrary::load(test_plugin("null-sink"));
   const ytpipe_plugin_descriptor* descriptor = &plugin->descriptor();
