@@ -29,6 +29,14 @@ std::string listed(const std::set<std::string>& names) {
   return text;
 }
 
+std::string listed_columns(const std::vector<Column>& columns) {
+  std::string text;
+  for (const Column& column : columns) {
+    text += " " + column.name + ":" + (column.type.empty() ? "?" : column.type);
+  }
+  return text;
+}
+
 // The position just past the parenthesised group opening at `open`.
 std::size_t after_group(const std::vector<Token>& tokens, std::size_t open) {
   int depth = 0;
@@ -131,72 +139,109 @@ const Relation* Catalog::find(const std::string& name) const {
 
 std::vector<std::string> Catalog::apply(const LocatedStatement& located) {
   const ParsedStatement& parsed = located.parsed;
-  const std::string& where = located.where;
   std::vector<std::string> problems;
   if (!parsed.creates() && parsed.kind != StatementKind::InsertIntoSelect) {
     return problems;
   }
 
+  // Sources are resolved before the statement's own relation exists: nothing reads itself.
+  const std::set<std::string> inputs = input_topics(located, problems);
+  const std::optional<std::string> sink = parsed.kind == StatementKind::InsertIntoSelect
+                                              ? check_insert(located, problems)
+                                              : add_relation(located, problems);
+  if (parsed.is_query() && sink) {
+    add_query_output(located, *sink, inputs, problems);
+  }
+  return problems;
+}
+
+std::set<std::string> Catalog::upstream_topics(const std::string& topic) const {
   std::set<std::string> upstream;
-  for (const std::string& source : parsed.sources) {
-    const Relation* relation = find(source);
-    if (relation == nullptr) {
-      problems.push_back(where + ": reads " + source + ", which no earlier statement creates");
+  std::vector<std::string> pending{topic};
+  while (!pending.empty()) {
+    const auto inputs = topic_inputs_.find(pending.back());
+    pending.pop_back();
+    if (inputs == topic_inputs_.end()) {
       continue;
     }
-    upstream.insert(relation->topic);
-    upstream.insert(relation->upstream.begin(), relation->upstream.end());
+    for (const std::string& input : inputs->second) {
+      if (upstream.insert(input).second) {
+        pending.push_back(input);
+      }
+    }
+  }
+  return upstream;
+}
+
+std::set<std::string> Catalog::input_topics(const LocatedStatement& query,
+                                            std::vector<std::string>& problems) const {
+  std::set<std::string> topics;
+  for (const std::string& source : query.parsed.sources) {
+    const Relation* relation = find(source);
+    if (relation == nullptr) {
+      problems.push_back(query.where + ": reads " + source +
+                         ", which no earlier statement creates");
+      continue;
+    }
+    topics.insert(relation->topic);
+  }
+  return topics;
+}
+
+std::optional<std::string> Catalog::add_relation(const LocatedStatement& create,
+                                                 std::vector<std::string>& problems) {
+  const ParsedStatement& parsed = create.parsed;
+  if (find(parsed.name) != nullptr) {
+    problems.push_back(create.where + ": creates " + parsed.name + ", which already exists");
   }
 
   Relation relation;
-  if (parsed.kind == StatementKind::InsertIntoSelect) {
-    const Relation* target = find(parsed.name);
-    if (target == nullptr) {
-      problems.push_back(where + ": inserts into " + parsed.name +
-                         ", which no earlier statement creates");
-      return problems;
-    }
-    relation = *target;
-    const std::vector<Column> columns = output_columns(parsed);
-    std::string found;
-    std::string expected;
-    bool same = columns.size() == target->columns.size();
-    for (std::size_t i = 0; i < std::max(columns.size(), target->columns.size()); ++i) {
-      const Column* ours = i < columns.size() ? &columns[i] : nullptr;
-      const Column* theirs = i < target->columns.size() ? &target->columns[i] : nullptr;
-      same = same && ours->name == theirs->name &&
-             (ours->type.empty() || theirs->type.empty() || ours->type == theirs->type);
-      found += ours ? " " + ours->name + ":" + ours->type : "";
-      expected += theirs ? " " + theirs->name + ":" + theirs->type : "";
-    }
-    if (!same) {
-      problems.push_back(where + ": INSERT INTO " + parsed.name + " projects" + found +
-                         "; expected the target's columns" + expected);
-    }
-  } else {
-    if (find(parsed.name) != nullptr) {
-      problems.push_back(where + ": creates " + parsed.name + ", which already exists");
-    }
-    relation.name = parsed.name;
-    relation.table = parsed.kind == StatementKind::CreateTable ||
-                     parsed.kind == StatementKind::CreateTableAsSelect;
-    relation.topic = parsed.property("KAFKA_TOPIC").value_or(parsed.name);
-    relation.columns = parsed.is_query() ? output_columns(parsed) : parsed.columns;
+  relation.name = parsed.name;
+  relation.table = parsed.kind == StatementKind::CreateTable ||
+                   parsed.kind == StatementKind::CreateTableAsSelect;
+  relation.topic = parsed.property("KAFKA_TOPIC").value_or(parsed.name);
+  relation.columns = parsed.is_query() ? output_columns(parsed) : parsed.columns;
+  std::string topic = relation.topic;
+  relations_[relation.name] = std::move(relation);
+  return topic;
+}
+
+// ksqlDB accepts INSERT INTO only when the query's columns are the target's, in order.
+std::optional<std::string> Catalog::check_insert(const LocatedStatement& insert,
+                                                 std::vector<std::string>& problems) const {
+  const Relation* target = find(insert.parsed.name);
+  if (target == nullptr) {
+    problems.push_back(insert.where + ": inserts into " + insert.parsed.name +
+                       ", which no earlier statement creates");
+    return std::nullopt;
   }
 
-  if (parsed.is_query()) {
-    if (upstream.count(relation.topic) != 0) {
-      problems.push_back(where + ": writes to topic " + relation.topic +
-                         ", which it reads from (its input topics: " + listed(upstream) + ")");
-    }
-    topic_upstream_[relation.topic].insert(upstream.begin(), upstream.end());
+  const std::vector<Column> columns = output_columns(insert.parsed);
+  const auto same_column = [](const Column& a, const Column& b) {
+    return a.name == b.name && (a.type.empty() || b.type.empty() || a.type == b.type);
+  };
+  if (!std::equal(columns.begin(), columns.end(), target->columns.begin(), target->columns.end(),
+                  same_column)) {
+    problems.push_back(insert.where + ": INSERT INTO " + insert.parsed.name + " projects" +
+                       listed_columns(columns) + "; expected the target's columns" +
+                       listed_columns(target->columns));
   }
-  const auto written = topic_upstream_.find(relation.topic);
-  if (written != topic_upstream_.end()) {
-    relation.upstream.insert(written->second.begin(), written->second.end());
+  return target->topic;
+}
+
+void Catalog::add_query_output(const LocatedStatement& query, const std::string& sink,
+                               const std::set<std::string>& inputs,
+                               std::vector<std::string>& problems) {
+  std::set<std::string> read = inputs;
+  for (const std::string& input : inputs) {
+    const std::set<std::string> upstream = upstream_topics(input);
+    read.insert(upstream.begin(), upstream.end());
   }
-  relations_[relation.name] = std::move(relation);
-  return problems;
+  if (read.count(sink) != 0) {
+    problems.push_back(query.where + ": writes to topic " + sink +
+                       ", which it reads from (its input topics: " + listed(read) + ")");
+  }
+  topic_inputs_[sink].insert(inputs.begin(), inputs.end());
 }
 
 std::vector<Column> Catalog::output_columns(const ParsedStatement& query) const {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,8 +44,7 @@ struct Relation {
   std::string name;
   bool table = false;
   std::string topic;
-  std::vector<Column> columns;     // declared, or the query's output (type empty when unknown)
-  std::set<std::string> upstream;  // every topic its rows are computed from, transitively
+  std::vector<Column> columns;  // declared, or the query's output (type empty when unknown)
 };
 
 class Catalog {
@@ -56,13 +56,24 @@ class Catalog {
 
   const Relation* find(const std::string& name) const;
 
+  // Every topic the records of `topic` are computed from, following the queries writing into it.
+  std::set<std::string> upstream_topics(const std::string& topic) const;
+
  private:
+  std::set<std::string> input_topics(const LocatedStatement& query,
+                                     std::vector<std::string>& problems) const;
+  std::optional<std::string> add_relation(const LocatedStatement& create,
+                                          std::vector<std::string>& problems);
+  std::optional<std::string> check_insert(const LocatedStatement& insert,
+                                          std::vector<std::string>& problems) const;
+  void add_query_output(const LocatedStatement& query, const std::string& sink,
+                        const std::set<std::string>& inputs, std::vector<std::string>& problems);
   std::vector<Column> output_columns(const ParsedStatement& query) const;
   std::string infer_type(const std::vector<Token>& expression,
                          const std::vector<const Relation*>& sources) const;
 
   std::map<std::string, Relation> relations_;
-  std::map<std::string, std::set<std::string>> topic_upstream_;  // topics a query's sink reads
+  std::map<std::string, std::set<std::string>> topic_inputs_;  // sink topic -> its queries' inputs
 };
 
 }  // namespace ytpipe::ksql
