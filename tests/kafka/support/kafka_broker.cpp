@@ -70,7 +70,7 @@ int free_port() {
 }
 
 std::filesystem::path kafka_jars() {
-  const std::filesystem::path jars = cache_root() / ("kafka-" YTPIPE_TEST_KAFKA_VERSION);
+  const std::filesystem::path jars = cache_root() / YTPIPE_TEST_KAFKA_CACHE;
   if (std::filesystem::exists(jars / ("kafka_2.13-" YTPIPE_TEST_KAFKA_VERSION ".jar"))) {
     return jars;
   }

@@ -1,6 +1,6 @@
 // A real single-node Apache Kafka broker (KRaft, combined broker and controller) on 127.0.0.1,
-// run from jars Maven fetches once into ${XDG_CACHE_HOME:-~/.cache}/ytpipe/kafka-<version>.
-// The tests stop, freeze and restart it on the same ports and data folder.
+// run from jars Maven fetches once into ${XDG_CACHE_HOME:-~/.cache}/ytpipe/kafka-<version>-<hash
+// of pom.xml>. The tests stop, freeze and restart it on the same ports and data folder.
 #pragma once
 
 #include <filesystem>
