@@ -50,17 +50,96 @@ std::size_t after_group(const std::vector<Token>& tokens, std::size_t open) {
   return tokens.size();
 }
 
-std::size_t top_level_arguments(const std::vector<Token>& tokens, std::size_t open,
-                                std::size_t close) {
-  std::size_t arguments = 1;
-  int depth = 0;
-  for (std::size_t i = open + 1; i + 1 < close; ++i) {
-    depth += tokens[i].is("(") ? 1 : 0;
-    depth -= tokens[i].is(")") ? 1 : 0;
-    arguments += depth == 0 && tokens[i].is(",") ? 1 : 0;
+// Types the expression shapes the migrations use: columns, string literals, the offset and
+// counting aggregates (optionally subscripted), and sums or differences of numeric ones.
+// Anything else is unknown (""), which the checks treat as "not compared".
+class ExpressionTyper {
+ public:
+  ExpressionTyper(const std::vector<Token>& expression, const std::vector<const Relation*>& sources)
+      : expression_(expression), sources_(sources) {}
+
+  std::string type() {
+    if (expression_.empty()) {
+      return "";
+    }
+    const std::string first = term();
+    while (at_ < expression_.size()) {
+      const bool arithmetic = expression_[at_].is("+") || expression_[at_].is("-");
+      if (!arithmetic || at_ + 1 >= expression_.size()) {
+        return "";
+      }
+      ++at_;
+      if (term() != first || first == "VARCHAR") {
+        return "";
+      }
+    }
+    return first;
   }
-  return arguments;
-}
+
+ private:
+  std::string column_type(const Token& token) const {
+    for (const Relation* source : sources_) {
+      for (const Column& column : source->columns) {
+        if (column.name == identifier_name(token)) {
+          return column.type;
+        }
+      }
+    }
+    return "";
+  }
+
+  // Reads the term at at_, moving past it.
+  std::string term() {
+    const Token& first = expression_[at_];
+    if (first.kind == TokenKind::String) {
+      ++at_;
+      return "VARCHAR";
+    }
+    if (at_ + 1 < expression_.size() && expression_[at_ + 1].is("(")) {
+      return call();
+    }
+    ++at_;
+    if (at_ + 1 < expression_.size() && expression_[at_].is(".")) {  // source.column
+      at_ += 2;
+      return column_type(expression_[at_ - 1]);
+    }
+    return first.kind == TokenKind::Word ? column_type(first) : "";
+  }
+
+  std::string call() {
+    const std::size_t start = at_;
+    const Token& function = expression_[start];
+    const Token& argument = expression_[start + 2];
+    const std::size_t close = after_group(expression_, start + 1);
+    at_ = close;
+    const bool subscripted = at_ < expression_.size() && expression_[at_].is("[");
+    if (subscripted) {
+      at_ = after_group(expression_, at_);
+    }
+
+    if (function.is("COUNT") || function.is("COUNT_DISTINCT")) {
+      return "BIGINT";
+    }
+    if (function.is("TIMESTAMPTOSTRING")) {
+      return "VARCHAR";
+    }
+    if (function.is("SUM") || function.is("MIN") || function.is("MAX")) {
+      return column_type(argument);
+    }
+    if (function.is("LATEST_BY_OFFSET") || function.is("EARLIEST_BY_OFFSET")) {
+      // (col, n[, ignoreNulls]) returns an ARRAY of the n values; (col[, ignoreNulls]) one value.
+      const std::string element = column_type(argument);
+      const bool array = start + 4 < close && expression_[start + 3].is(",") &&
+                         expression_[start + 4].kind == TokenKind::Number;
+      return array && !subscripted && !element.empty() ? "ARRAY<" + element + ">" : element;
+    }
+    return "";
+  }
+
+  const std::vector<Token>& expression_;
+  const std::vector<const Relation*>& sources_;
+  std::size_t at_ = 0;
+};
 
 }  // namespace
 
@@ -265,89 +344,10 @@ std::vector<Column> Catalog::output_columns(const ParsedStatement& query) const 
 
   std::vector<Column> columns;
   for (const Projection& item : query.projection) {
-    columns.push_back({item.name, infer_type(item.expression, sources), keys.count(item.name) > 0});
+    columns.push_back(
+        {item.name, ExpressionTyper(item.expression, sources).type(), keys.count(item.name) > 0});
   }
   return columns;
-}
-
-// Types of the expression shapes the migrations use: columns, literals, the offset and counting
-// aggregates (optionally subscripted), and sums or differences of those. Anything else is
-// unknown (""), which the checks treat as "not compared".
-std::string Catalog::infer_type(const std::vector<Token>& expression,
-                                const std::vector<const Relation*>& sources) const {
-  auto column_type = [&](const Token& token) -> std::string {
-    for (const Relation* source : sources) {
-      for (const Column& column : source->columns) {
-        if (column.name == identifier_name(token)) {
-          return column.type;
-        }
-      }
-    }
-    return "";
-  };
-
-  // Reads one term at `at`; returns its type ("" when unknown) and moves `at` past it.
-  auto term = [&](std::size_t& at) -> std::string {
-    const Token& first = expression[at];
-    if (first.kind == TokenKind::String) {
-      ++at;
-      return "VARCHAR";
-    }
-    const bool call = at + 1 < expression.size() && expression[at + 1].is("(");
-    if (!call) {
-      ++at;
-      if (at + 1 < expression.size() && expression[at].is(".")) {
-        at += 2;
-        return column_type(expression[at - 1]);
-      }
-      return first.kind == TokenKind::Word ? column_type(first) : "";
-    }
-
-    const std::size_t start = at;
-    const std::size_t close = after_group(expression, start + 1);
-    const std::size_t arguments = top_level_arguments(expression, start + 1, close);
-    const Token& argument = expression[start + 2];
-    at = close;
-    const bool subscripted = at < expression.size() && expression[at].is("[");
-    if (subscripted) {
-      at = after_group(expression, at);
-    }
-
-    if (first.is("COUNT") || first.is("COUNT_DISTINCT")) {
-      return "BIGINT";
-    }
-    if (first.is("TIMESTAMPTOSTRING")) {
-      return "VARCHAR";
-    }
-    if (first.is("SUM") || first.is("MIN") || first.is("MAX")) {
-      return column_type(argument);
-    }
-    if (first.is("LATEST_BY_OFFSET") || first.is("EARLIEST_BY_OFFSET")) {
-      const std::string element = column_type(argument);
-      // LATEST_BY_OFFSET(col, n, ...) returns an ARRAY of the n latest; (col, ignoreNulls) does
-      // not.
-      const bool array = arguments >= 2 && start + 4 < close && expression[start + 3].is(",") &&
-                         expression[start + 4].kind == TokenKind::Number;
-      return array && !subscripted && !element.empty() ? "ARRAY<" + element + ">" : element;
-    }
-    return "";
-  };
-
-  if (expression.empty()) {
-    return "";
-  }
-  std::size_t at = 0;
-  const std::string type = term(at);
-  while (at < expression.size()) {
-    if (!(expression[at].is("+") || expression[at].is("-")) || at + 1 >= expression.size()) {
-      return "";
-    }
-    ++at;
-    if (term(at) != type || type == "VARCHAR") {
-      return "";
-    }
-  }
-  return type;
 }
 
 }  // namespace ytpipe::ksql

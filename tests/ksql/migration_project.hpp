@@ -69,8 +69,6 @@ class Catalog {
   void add_query_output(const LocatedStatement& query, const std::string& sink,
                         const std::set<std::string>& inputs, std::vector<std::string>& problems);
   std::vector<Column> output_columns(const ParsedStatement& query) const;
-  std::string infer_type(const std::vector<Token>& expression,
-                         const std::vector<const Relation*>& sources) const;
 
   std::map<std::string, Relation> relations_;
   std::map<std::string, std::set<std::string>> topic_inputs_;  // sink topic -> its queries' inputs
