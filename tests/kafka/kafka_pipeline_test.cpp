@@ -12,6 +12,11 @@
 #include <string>
 #include <thread>
 
+#ifdef YTPIPE_YOUTUBE_SIMULATOR
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#endif
+
 #include "child_process.hpp"
 #include "kafka_broker.hpp"
 #include "kafka_client.hpp"
@@ -234,6 +239,48 @@ TEST_F(KafkaPipeline, ABadPropertyIsAConfigurationErrorAtItsLine) {
     EXPECT_NE(run.log.find(place), std::string::npos) << "expected " << place << " in\n" << run.log;
   }
 }
+
+#ifdef YTPIPE_YOUTUBE_SIMULATOR
+// The YouTube simulator's demo playlist (seed 1): 200 entries, of which 188 distinct videos are
+// returned by videos.list (see docs/simulator.md).
+constexpr const char* kDemoPlaylist = "PLsimulatorDemoPlaylist01";
+constexpr std::size_t kDemoVideos = 188;
+
+TEST_F(KafkaPipeline, CarriesOneSchemaV1RecordPerVideoFromTheYoutubeSource) {
+  create_topic(broker().bootstrap(), "youtube_videos", 3);
+  ChildProcess simulator({.argv = {YTPIPE_YOUTUBE_SIMULATOR, "--port", "0"},
+                          .environment = {},
+                          .output = folder_ / "simulator.log",
+                          .pipe_stdout = true});
+  const std::string listening = simulator.read_line(10s);
+  const std::string api_base = listening.substr(listening.find("http://")) + "/youtube/v3";
+
+  const std::filesystem::path path = folder_ / "youtube.toml";
+  std::ofstream(path) << "[host]\ndata_dir = \"" << (folder_ / "data").string() << "\"\n\n"
+                      << "[[source]]\nname = \"watched\"\nplugin = \"youtube\"\n"
+                      << "[source.config]\napi_key = \"sim-key\"\napi_base = \"" << api_base
+                      << "\"\nplaylists = [\"" << kDemoPlaylist << "\"]\n\n"
+                      << "[[sink]]\nname = \"stream\"\nplugin = \"kafka\"\n[sink.config]\n"
+                      << "topic = \"youtube_videos\"\n\"bootstrap.servers\" = \""
+                      << broker().bootstrap() << "\"\n";
+  const RunResult run = run_ytpipe({"run", path.string(), "--once"});
+  ASSERT_EQ(run.exit_code, kExitSuccess) << run.log;
+
+  const auto messages = read_topic(broker().bootstrap(), "youtube_videos", kDemoVideos + 1, 3s);
+  EXPECT_EQ(messages.size(), kDemoVideos);
+  EXPECT_EQ(keys_of(messages).size(), messages.size()) << "a video was sent twice";
+  const std::vector<std::pair<std::string, std::string>> headers{
+      {"content-type", "application/json"}, {"schema", "youtube.video.v1"}};
+  for (const ConsumedMessage& message : messages) {
+    EXPECT_EQ(message.headers, headers);
+    Poco::JSON::Parser parser;
+    const auto video = parser.parse(message.value).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(video->getValue<std::string>("video_id"), message.key);
+    EXPECT_EQ(video->getValue<std::string>("playlist_id"), kDemoPlaylist);
+    EXPECT_TRUE(video->get("views").isInteger()) << message.value;
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace ytpipe::kafka::testing
