@@ -64,6 +64,17 @@ class Discard : public ytpipe::Sink {
     fail_armed_ = fail_after_ > 0 && left->second > 0;
   }
 
+  static void validate(const ytpipe::Context& context) {
+    for (const char* key :
+         {"accept_max", "fail_after", "failures", "fatal_after", "reject_every"}) {
+      const std::int64_t value = context.config().integer(key);
+      if (value < 0) {
+        throw ytpipe::ConfigError(
+            key, "expected an integer of at least 0, found " + std::to_string(value));
+      }
+    }
+  }
+
   std::size_t write(const ytpipe::RecordBatch& records) override {
     if (delay_.count() > 0) {
       context_.wait(delay_);

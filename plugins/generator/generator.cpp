@@ -102,6 +102,14 @@ class Generator : public ytpipe::Source {
     }
   }
 
+  static void validate(const ytpipe::Context& context) {
+    for (const char* key :
+         {"count", "rate", "payload_bytes", "fail_after", "fatal_after", "failures"}) {
+      require_at_least(context, key, 0);
+    }
+    require_at_least(context, "batch", 1);
+  }
+
   ytpipe::NextCycle run_cycle(ytpipe::Emitter& out) override {
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t first = next_seq_;
@@ -116,6 +124,15 @@ class Generator : public ytpipe::Source {
   }
 
  private:
+  static void require_at_least(const ytpipe::Context& context, const char* key,
+                               std::int64_t minimum) {
+    const std::int64_t value = context.config().integer(key);
+    if (value < minimum) {
+      throw ytpipe::ConfigError(key, "expected an integer of at least " + std::to_string(minimum) +
+                                         ", found " + std::to_string(value));
+    }
+  }
+
   std::int64_t next_batch_size() const {
     std::int64_t size = batch_;
     if (rate_ > 0) {
