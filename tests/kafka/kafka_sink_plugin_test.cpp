@@ -228,6 +228,27 @@ TEST_F(KafkaSinkOnMockCluster, ReportsAnOversizedRecordFailedAndDeliversTheRest)
       << driver->failed().begin()->second;
 }
 
+TEST_F(KafkaSinkOnMockCluster, StopsWithWhatToFixWhenNotAuthorizedAndSpoolsTheRecords) {
+  start_cluster(1, 1);
+  auto driver = sink();
+  std::string denied = "produce-errors";
+  for (int i = 0; i < 20; ++i) {
+    denied += " 29";  // TOPIC_AUTHORIZATION_FAILED
+  }
+  cluster_->command(denied);
+  ASSERT_EQ(driver->write_all(numbered("video-", 10)).status, YTPIPE_OK);
+  const CallResult flushed = driver->flush(10s);
+  EXPECT_EQ(flushed.status, YTPIPE_FATAL);
+  EXPECT_NE(flushed.message.find("grant the producer's principal WRITE"), std::string::npos)
+      << flushed.message;
+  EXPECT_EQ(driver->poll().status, YTPIPE_FATAL);
+  EXPECT_TRUE(driver->failed().empty());
+
+  driver->destroy();
+  EXPECT_EQ(driver->delivered_count(), 0u);
+  EXPECT_TRUE(driver->logged("kept 10 undelivered records")) << driver->log_text();
+}
+
 // Writes `records` while every broker is down and destroys the sink: they go to the spool.
 void spool_while_down(MockClusterProcess& cluster, SinkDriver& driver,
                       const std::vector<DriverRecord>& records) {
