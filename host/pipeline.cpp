@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -22,6 +24,9 @@ namespace {
 
 // How often the supervising thread looks at the runners and the drain deadline.
 constexpr std::chrono::milliseconds kSupervisePeriod{100};
+
+// How long instances get to return from their plugin calls once the drain has ended.
+constexpr std::chrono::seconds kStuckGrace{5};
 
 bool takes(const InstanceSpec& sink, const std::string& source) {
   return sink.inputs.empty() ||
@@ -122,7 +127,8 @@ class Pipeline {
   void supervise() {
     bool sources_done = false;
     auto next_summary = PipelineControl::Clock::now() + spec_.host.summary_interval;
-    while (!all_sinks_finished()) {
+    std::optional<PipelineControl::Clock::time_point> cut_at;
+    while (!all_sources_finished() || !all_sinks_finished()) {
       control_.wait_for_news(kSupervisePeriod);
       const auto now = PipelineControl::Clock::now();
 
@@ -142,11 +148,35 @@ class Pipeline {
         control_.cut_drain("shutdown timeout of " +
                            std::to_string(spec_.host.shutdown_timeout.count()) + " ms ran out");
       }
+      if (control_.drain_cut() && !cut_at) {
+        cut_at = now;
+      }
+      if (cut_at && now - *cut_at > kStuckGrace) {
+        abandon_stuck_instances();
+      }
       if (now >= next_summary) {
         Log::info("pipeline", summary(false));
         next_summary = now + spec_.host.summary_interval;
       }
     }
+  }
+
+  // A plugin call that does not return after the drain ended would keep the process alive
+  // forever; its thread cannot be stopped, so the process ends without it.
+  [[noreturn]] void abandon_stuck_instances() const {
+    for (const auto& source : sources_) {
+      if (!source->finished()) {
+        Log::error("pipeline", source->component(),
+                   " is stuck in a plugin call; exiting without it");
+      }
+    }
+    for (const auto& sink : sinks_) {
+      if (!sink->finished()) {
+        Log::error("pipeline", sink->component(), " is stuck in a plugin call; exiting without it");
+      }
+    }
+    const int code = conclude();
+    std::_Exit(code == kExitSuccess ? kExitRuntimeFailure : code);
   }
 
   bool all_sources_finished() const {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 #include <ytpipe/sdk.hpp>
 
@@ -18,6 +19,10 @@ const ytpipe::ConfigKey kKeys[] = {
      .type = ytpipe::ConfigType::Duration,
      .default_value = "0ms",
      .doc = "time each write takes, to play a slow destination"},
+    {.name = "ignore_stop",
+     .type = ytpipe::ConfigType::Boolean,
+     .default_value = "false",
+     .doc = "sit out the whole delay even when the host stops, to play a destination that hangs"},
     {.name = "accept_max",
      .type = ytpipe::ConfigType::Integer,
      .default_value = "0",
@@ -54,6 +59,7 @@ class Discard : public ytpipe::Sink {
   explicit Discard(const ytpipe::Context& context)
       : context_(context),
         delay_(context.config().duration("delay")),
+        ignore_stop_(context.config().boolean("ignore_stop")),
         accept_max_(context.config().integer("accept_max")),
         fail_after_(context.config().integer("fail_after")),
         fatal_after_(context.config().integer("fatal_after")),
@@ -76,7 +82,9 @@ class Discard : public ytpipe::Sink {
   }
 
   std::size_t write(const ytpipe::RecordBatch& records) override {
-    if (delay_.count() > 0) {
+    if (ignore_stop_) {
+      std::this_thread::sleep_for(delay_);
+    } else if (delay_.count() > 0) {
       context_.wait(delay_);
     }
     const std::size_t take = std::min(records.size(), room());
@@ -159,6 +167,7 @@ class Discard : public ytpipe::Sink {
 
   const ytpipe::Context& context_;
   const std::chrono::milliseconds delay_;
+  const bool ignore_stop_;
   const std::int64_t accept_max_;
   const std::int64_t fail_after_;
   const std::int64_t fatal_after_;

@@ -386,6 +386,35 @@ accept_max = 10
   expect_counts_add_up(summary_of(result));
 }
 
+TEST_F(PipelineTest, SinkStuckInAPluginCallDoesNotKeepTheProcessAlive) {
+  const fs::path manifest = write_manifest("shutdown_timeout = \"200ms\"", R"(
+[[source]]
+name = "endless"
+plugin = "generator"
+[source.config]
+count = 0
+
+[[sink]]
+name = "hung"
+plugin = "discard"
+[sink.config]
+delay = "1h"
+ignore_stop = true
+)");
+
+  YtpipeProcess process({"run", manifest.string()}, folder_ / "log.txt");
+  ASSERT_TRUE(process.wait_for_log("pipeline: running", std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  process.send(SIGTERM);
+  const ProcessResult result = process.wait(std::chrono::seconds(20));
+
+  EXPECT_EQ(result.exit_code, 75) << result.log;
+  EXPECT_NE(result.log.find("sink hung is stuck in a plugin call"), std::string::npos)
+      << result.log;
+  EXPECT_LT(result.elapsed, std::chrono::seconds(10));
+  expect_counts_add_up(summary_of(result));
+}
+
 TEST_F(PipelineTest, FatalPluginErrorStopsWithExitOneAndItsMessage) {
   const fs::path manifest = write_manifest("", R"(
 [[source]]
