@@ -9,11 +9,14 @@
 #include "log.hpp"
 #include "manifest.hpp"
 #include "plugin_search.hpp"
+#include "plugin_trust.hpp"
 
 namespace ytpipe::host {
 namespace {
 
 using Arguments = std::vector<std::string>;
+
+constexpr std::string_view kAllowUntrusted = "--allow-untrusted-plugins";
 
 CommandLine command_line(CommandLine::Command command) {
   CommandLine line;
@@ -33,6 +36,8 @@ std::variant<CommandLine, UsageError> parse_manifest_command(CommandLine::Comman
   for (const std::string& argument : rest) {
     if (argument == "--once" && command == CommandLine::Command::Run) {
       line.once = true;
+    } else if (argument == kAllowUntrusted) {
+      line.allow_untrusted_plugins = true;
     } else if (argument.starts_with("-") || have_manifest) {
       return unexpected(name, argument);
     } else {
@@ -55,6 +60,8 @@ std::variant<CommandLine, UsageError> parse_plugins_command(const Arguments& res
       return UsageError{"ytpipe plugins: --plugin-dir needs a folder"};
     } else if (rest[i].starts_with("--plugin-dir=")) {
       line.plugin_dir = rest[i].substr(std::string_view("--plugin-dir=").size());
+    } else if (rest[i] == kAllowUntrusted) {
+      line.allow_untrusted_plugins = true;
     } else {
       return unexpected("plugins", rest[i]);
     }
@@ -167,6 +174,10 @@ std::string usage_text() {
          "  ytpipe plugins [--plugin-dir DIR]   list the plugins found and their config keys\n"
          "  ytpipe --help | --version\n"
          "\n"
+         "run, check and plugins refuse a plugin file that other users could change (the file or\n"
+         "a folder above it writable by group or others, or owned by another user);\n"
+         "--allow-untrusted-plugins loads it anyway with a warning, for development only\n"
+         "\n"
          "exit codes: 0 success, 1 runtime failure, 64 bad usage, 75 records left undelivered,\n"
          "78 configuration error\n";
 }
@@ -215,6 +226,8 @@ int plugins_command(const std::optional<std::filesystem::path>& first_folder, st
     out << '\n';
     try {
       out << describe_plugin(*PluginLibrary::load(file));
+    } catch (const UntrustedPluginError& error) {
+      out << "(untrusted, not loaded) " << error.what() << '\n';
     } catch (const PluginLoadError& error) {
       out << "(not loadable) " << error.what() << '\n';
     }

@@ -20,6 +20,7 @@ struct CommandLine {
   std::filesystem::path manifest;                   // run, check
   bool once = false;                                // run
   std::optional<std::filesystem::path> plugin_dir;  // plugins
+  bool allow_untrusted_plugins = false;             // run, check, plugins (plugin_trust.hpp)
 };
 
 struct UsageError {
@@ -40,8 +41,8 @@ std::optional<PipelineSpec> load_for_command(const std::filesystem::path& manife
 // `ytpipe check`: the exit code; the summary goes to `out`, errors to `err`.
 int check_command(const std::filesystem::path& manifest, std::ostream& out, std::ostream& err);
 
-// `ytpipe plugins`: every plugin found, with its config keys; files that fail to load are listed
-// with their error. Always 0.
+// `ytpipe plugins`: every plugin found, with its config keys; files that fail to load, or that
+// other users could change, are listed with the reason and not loaded. Always 0.
 int plugins_command(const std::optional<std::filesystem::path>& first_folder, std::ostream& out);
 
 // What `check` prints for a loaded spec; secret values appear as ***.

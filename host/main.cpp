@@ -6,6 +6,7 @@
 #include "exit_codes.hpp"
 #include "log.hpp"
 #include "pipeline.hpp"
+#include "plugin_trust.hpp"
 
 namespace {
 
@@ -21,6 +22,8 @@ int run(const std::filesystem::path& manifest, bool once) {
 }
 
 int dispatch(const CommandLine& line) {
+  ytpipe::host::allow_untrusted_plugins(line.allow_untrusted_plugins);
+
   switch (line.command) {
     case CommandLine::Command::Run:
       return run(line.manifest, line.once);

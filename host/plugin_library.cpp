@@ -4,6 +4,9 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "log.hpp"
+#include "plugin_trust.hpp"
+
 namespace ytpipe::host {
 namespace {
 
@@ -11,16 +14,40 @@ namespace {
   throw PluginLoadError(path.string() + ": " + reason);
 }
 
-boost::dll::shared_library open_library(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) {
-    fail(path, "no such file");
+// The absolute, symlink-free path of `path`, which is what gets checked and opened: a name
+// without a slash would make dlopen search LD_LIBRARY_PATH and the system folders.
+std::filesystem::path resolve_file(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::path resolved = std::filesystem::canonical(path, error);
+  if (error) {
+    fail(path, error == std::errc::no_such_file_or_directory ? "no such file" : error.message());
   }
+  return resolved;
+}
 
+void check_trust(const std::filesystem::path& path) {
+  const std::optional<TrustProblem> problem = find_trust_problem(path);
+  if (!problem) {
+    return;
+  }
+  if (untrusted_plugins_allowed()) {
+    Log::warn("host", "loading untrusted plugin ", path.string(),
+              " (--allow-untrusted-plugins): ", problem->finding);
+    return;
+  }
+  throw UntrustedPluginError(
+      path.string() + ": refused, other users could change its code: " + problem->to_string() +
+      " (--allow-untrusted-plugins overrides this while developing)");
+}
+
+// `resolved` is opened; `path` is what the user named, for messages.
+boost::dll::shared_library open_library(const std::filesystem::path& path,
+                                        const std::filesystem::path& resolved) {
   // rtld_now: a plugin missing a symbol fails here, as a configuration error, rather than
   // aborting the process in the middle of a run. rtld_local keeps plugins' symbols apart.
   boost::system::error_code error;
   boost::dll::shared_library library(
-      boost::dll::fs::path(path.string()),
+      boost::dll::fs::path(resolved.string()),
       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
   if (error) {
     const char* detail = dlerror();
@@ -125,7 +152,11 @@ std::string_view to_string(ytpipe_config_type type) {
 }
 
 std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
-  boost::dll::shared_library library = open_library(path);
+  const std::filesystem::path resolved = resolve_file(path);
+
+  check_trust(path);
+
+  boost::dll::shared_library library = open_library(path, resolved);
 
   const ytpipe_plugin_descriptor* descriptor = call_entry_point(path, library);
 

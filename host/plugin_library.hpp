@@ -18,13 +18,22 @@ class PluginLoadError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A file other users could change, refused before any of its code runs (plugin_trust.hpp).
+class UntrustedPluginError : public PluginLoadError {
+ public:
+  using PluginLoadError::PluginLoadError;
+};
+
 std::string_view to_string(ytpipe_plugin_kind kind);
 std::string_view to_string(ytpipe_config_type type);
 
 class PluginLibrary {
  public:
-  // Loads `path`, finds the entry point, checks the ABI version before anything else and the
-  // descriptor's shape. Throws PluginLoadError naming the file and the reason.
+  // Checks that no other user can change `path` (UntrustedPluginError unless
+  // allow_untrusted_plugins() is set, which turns the refusal into a warning), loads it by its
+  // resolved absolute path so no library search path is ever consulted, finds the entry point,
+  // checks the ABI version before anything else and the descriptor's shape. Throws
+  // PluginLoadError naming the file and the reason.
   static std::shared_ptr<const PluginLibrary> load(const std::filesystem::path& path);
 
   const ytpipe_plugin_descriptor& descriptor() const { return *descriptor_; }
