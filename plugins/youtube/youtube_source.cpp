@@ -578,8 +578,15 @@ ytpipe::NextCycle YoutubeSource::run_cycle(ytpipe::Emitter& out) {
 
   if (!refresh.failures().empty()) {
     const std::size_t more = refresh.failures().size() - 1;
-    throw std::runtime_error("refresh incomplete: " + refresh.failures().front() +
-                             (more > 0 ? " (and " + std::to_string(more) + " more failures)" : ""));
+    const std::string message =
+        "refresh incomplete: " + refresh.failures().front() +
+        (more > 0 ? " (and " + std::to_string(more) + " more failures)" : "");
+    // Under --once the one refresh asked for has failed. Otherwise the next refresh retries,
+    // keeping the membership already known (recreating the source would re-walk everything).
+    if (context_.once()) {
+      throw ytpipe::FatalError(message);
+    }
+    context_.log().error(message);
   }
   return plan_next(elapsed, refresh.distinct_videos());
 }
