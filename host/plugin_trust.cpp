@@ -1,5 +1,6 @@
 #include "plugin_trust.hpp"
 
+#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,14 +24,57 @@ std::atomic<bool> untrusted_allowed{false};
 
 enum class Kind { File, Folder, Link };
 
-std::string user_name(uid_t uid) {
-  std::vector<char> buffer(16384);
+constexpr std::size_t kAccountBufferSize = 16384;
+
+std::optional<passwd> find_user(uid_t uid, std::vector<char>& buffer) {
   passwd entry{};
   passwd* found = nullptr;
-  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
-    return entry.pw_name;
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return std::nullopt;
   }
-  return "uid " + std::to_string(uid);
+  return entry;
+}
+
+std::string user_name(uid_t uid) {
+  std::vector<char> buffer(kAccountBufferSize);
+  const std::optional<passwd> user = find_user(uid, buffer);
+  return user ? user->pw_name : "uid " + std::to_string(uid);
+}
+
+std::string group_name(gid_t group_id) {
+  std::vector<char> buffer(kAccountBufferSize);
+  group entry{};
+  group* found = nullptr;
+  if (getgrgid_r(group_id, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return "gid " + std::to_string(group_id);
+  }
+  return entry.gr_name;
+}
+
+// True for a user private group (Debian's convention, which makes umask 002 the default): the
+// owner's primary group, named after the owner, listing nobody else. Write access for that group
+// is write access for the owner alone. This assumes no other account has the owner's private
+// group as its own primary group, which the convention rules out.
+bool is_private_group_of(uid_t owner, gid_t group_id) {
+  std::vector<char> user_buffer(kAccountBufferSize);
+  const std::optional<passwd> user = find_user(owner, user_buffer);
+  if (!user || user->pw_gid != group_id) {
+    return false;
+  }
+
+  std::vector<char> group_buffer(kAccountBufferSize);
+  group entry{};
+  group* found = nullptr;
+  if (getgrgid_r(group_id, &entry, group_buffer.data(), group_buffer.size(), &found) != 0 ||
+      found == nullptr || std::string_view(entry.gr_name) != user->pw_name) {
+    return false;
+  }
+  for (char** member = entry.gr_mem; *member != nullptr; ++member) {
+    if (std::string_view(*member) != user->pw_name) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string owner_text(uid_t uid) {
@@ -72,6 +116,20 @@ std::string_view kind_text(Kind kind) {
   return "";
 }
 
+// The write permission bits that let someone other than the owner change the path.
+mode_t foreign_write_bits(const struct stat& status) {
+  mode_t bits = status.st_mode & (S_IWGRP | S_IWOTH);
+  if ((bits & S_IWGRP) != 0 && is_private_group_of(status.st_uid, status.st_gid)) {
+    bits &= ~S_IWGRP;
+  }
+  return bits;
+}
+
+std::string describe(const fs::path& path, Kind kind, const struct stat& status) {
+  return std::string(kind_text(kind)) + path.string() + " (mode " + mode_text(status.st_mode) +
+         ", owner " + owner_text(status.st_uid) + ", group " + group_name(status.st_gid) + ")";
+}
+
 std::optional<TrustProblem> examine(const fs::path& path, Kind kind) {
   struct stat status {};
   const int result =
@@ -83,23 +141,22 @@ std::optional<TrustProblem> examine(const fs::path& path, Kind kind) {
         "ls -ld " + path.string() + " to see why"};
   }
 
-  const std::string subject = std::string(kind_text(kind)) + path.string() + " (mode " +
-                              mode_text(status.st_mode) + ", owner " + owner_text(status.st_uid) +
-                              ")";
   if (!trusted_owner(status.st_uid)) {
-    return TrustProblem{
-        path, subject + " belongs to another user; only " + trusted_owners_text() + " may own it",
-        "chown " + user_name(geteuid()) + " " + path.string()};
+    return TrustProblem{path,
+                        describe(path, kind, status) + " belongs to another user; only " +
+                            trusted_owners_text() + " may own it",
+                        "chown " + user_name(geteuid()) + " " + path.string()};
   }
 
-  // A link's own mode bits mean nothing; only who may replace it does, and that is its folder.
-  const mode_t writable = status.st_mode & (S_IWGRP | S_IWOTH);
+  // A link's own mode bits mean nothing; who may replace it is decided by its folder.
+  const mode_t writable = foreign_write_bits(status);
   if (kind == Kind::Link || writable == 0 || (kind == Kind::Folder && (status.st_mode & S_ISVTX))) {
     return std::nullopt;
   }
   const std::string sticky = kind == Kind::Folder ? " and has no sticky bit" : "";
-  return TrustProblem{path, subject + " is writable by " + writers(writable) + sticky,
-                      "chmod go-w " + path.string()};
+  return TrustProblem{
+      path, describe(path, kind, status) + " is writable by " + writers(writable) + sticky,
+      "chmod go-w " + path.string()};
 }
 
 // Every path whose owner or mode decides what code a lookup of `file` ends in: each folder a

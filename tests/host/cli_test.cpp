@@ -246,5 +246,133 @@ TEST_F(CliTest, CheckFindsShippedPluginsByNameWithNoConfiguration) {
   EXPECT_NE(result.out.find("source \"g\": plugin generator"), std::string::npos);
 }
 
+// A copy of the secret-echo test plugin in a folder of its own with `folder_mode`.
+std::filesystem::path install_echo(const test::TempDir& root, std::filesystem::perms folder_mode) {
+  const std::filesystem::path folder = root.path() / "plugins";
+  std::filesystem::create_directories(folder);
+  std::filesystem::permissions(folder, folder_mode);
+  const std::filesystem::path file = folder / "ytpipe-secret-echo.so";
+  std::filesystem::copy_file(test_plugin("secret-echo"), file);
+  std::filesystem::permissions(file, std::filesystem::perms(0644));
+  return file;
+}
+
+std::string echo_manifest_body(const std::filesystem::path& source) {
+  return "[[source]]\nname = \"echo\"\nplugin = \"" + source.string() +
+         "\"\n[source.config]\ntoken = \"abcd\"\n[[sink]]\nname = \"out\"\nplugin = \"" +
+         test_plugin("null-sink").string() + "\"\n";
+}
+
+TEST_F(CliTest, RefusesAPluginInAWorldWritableFolderWithExit78) {
+  const test::TempDir root;
+  const auto plugin = install_echo(root, std::filesystem::perms(0777));
+  const std::string path = manifest(echo_manifest_body(plugin));
+
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"check", path}, {"run", path, "--once"}}) {
+    const ProcessResult result = ytpipe(command);
+
+    EXPECT_EQ(result.exit_code, kConfiguration) << command[0] << "\n" << result.err;
+    EXPECT_NE(result.err.find(path + ":3:10: source \"echo\": " + plugin.string() +
+                              ": refused, other users could change its code: folder " +
+                              plugin.parent_path().string() + " (mode 0777, owner "),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("fix: chmod go-w " + plugin.parent_path().string()),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("validating token"), std::string::npos) << "plugin code ran";
+  }
+}
+
+TEST_F(CliTest, RefusesAGroupOrWorldWritablePluginFile) {
+  const test::TempDir root;
+  const auto plugin = install_echo(root, std::filesystem::perms(0755));
+  std::filesystem::permissions(plugin, std::filesystem::perms(0666));
+
+  const ProcessResult result = ytpipe({"run", manifest(echo_manifest_body(plugin)), "--once"});
+
+  EXPECT_EQ(result.exit_code, kConfiguration) << result.err;
+  EXPECT_NE(result.err.find("file " + plugin.string() + " (mode 0666, "), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("fix: chmod go-w " + plugin.string()), std::string::npos);
+}
+
+TEST_F(CliTest, AllowUntrustedPluginsLoadsThemWithAWarningNamingEachFile) {
+  const test::TempDir root;
+  const auto plugin = install_echo(root, std::filesystem::perms(0777));
+  const std::string path = manifest(echo_manifest_body(plugin));
+  const std::string warning = " WARN host: loading untrusted plugin " + plugin.string() +
+                              " (--allow-untrusted-plugins): folder " +
+                              plugin.parent_path().string() + " (mode 0777, ";
+
+  const ProcessResult checked = ytpipe({"check", "--allow-untrusted-plugins", path});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_NE(checked.err.find(warning), std::string::npos) << checked.err;
+  EXPECT_NE(checked.out.find("plugin secret-echo 2.1.0 (" + plugin.string()), std::string::npos);
+
+  const ProcessResult ran = ytpipe({"run", path, "--once", "--allow-untrusted-plugins"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.err.find(warning), std::string::npos) << ran.err;
+
+  const ProcessResult listed = ytpipe(
+      {"plugins", "--plugin-dir", plugin.parent_path().string(), "--allow-untrusted-plugins"});
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.out.find("secret-echo 2.1.0 (source)  " + plugin.string()), std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.err.find(warning), std::string::npos) << listed.err;
+}
+
+TEST_F(CliTest, PluginsListsAnUntrustedFileWithTheReasonInsteadOfLoadingIt) {
+  const test::TempDir root;
+  const auto plugin = install_echo(root, std::filesystem::perms(0777));
+
+  const ProcessResult result = ytpipe({"plugins", "--plugin-dir", plugin.parent_path().string()});
+
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("(untrusted, not loaded) " + plugin.string() +
+                            ": refused, other users could change its code: folder " +
+                            plugin.parent_path().string() + " (mode 0777, "),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("secret-echo 2.1.0"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("generator "), std::string::npos) << "the trusted ones still load";
+}
+
+// dlopen() given a name without a slash would search LD_LIBRARY_PATH and the system folders; the
+// host must open only the file its own search found.
+TEST_F(CliTest, NeverLoadsAPluginFromTheLibrarySearchPath) {
+  const std::map<std::string, std::string> library_path{
+      {"LD_LIBRARY_PATH", YTPIPE_TEST_PLUGIN_DIR}};
+
+  const ProcessResult by_name =
+      ytpipe({"check", manifest(echo_manifest_body("secret-echo"))}, library_path);
+  EXPECT_EQ(by_name.exit_code, kConfiguration);
+  EXPECT_NE(by_name.err.find("no plugin named \"secret-echo\""), std::string::npos) << by_name.err;
+
+  const ProcessResult by_file =
+      ytpipe({"check", manifest(echo_manifest_body("ytpipe-secret-echo.so"))}, library_path);
+  EXPECT_EQ(by_file.exit_code, kConfiguration);
+  EXPECT_NE(
+      by_file.err.find((folder_.path() / "ytpipe-secret-echo.so").string() + ": no such file"),
+      std::string::npos)
+      << by_file.err;
+
+  const ProcessResult listed = ytpipe({"plugins"}, library_path);
+  EXPECT_EQ(listed.out.find("secret-echo"), std::string::npos) << listed.out;
+}
+
+TEST_F(CliTest, ARelativePluginFileIsTheOneBesideTheManifest) {
+  std::filesystem::copy_file(test_plugin("null-sink"), folder_.path() / "ytpipe-secret-echo.so");
+  const std::string path =
+      manifest("[[sink]]\nname = \"out\"\nplugin = \"ytpipe-secret-echo.so\"\n");
+
+  const ProcessResult result =
+      ytpipe({"check", path}, {{"LD_LIBRARY_PATH", YTPIPE_TEST_PLUGIN_DIR}});
+
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("sink \"out\": plugin null-sink"), std::string::npos) << result.out;
+}
+
 }  // namespace
 }  // namespace ytpipe::host
