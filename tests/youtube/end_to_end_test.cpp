@@ -327,5 +327,24 @@ request_timeout = "400ms")"));
   EXPECT_LT(took, std::chrono::milliseconds(2900)) << "the slow answer was not waited out";
 }
 
+TEST(YoutubeEndToEnd, ConfigWithoutIdsOrWithAUrlIsRefusedBeforeAnyCall) {
+  Simulator simulator({});
+  Workspace workspace;
+
+  workspace.write_manifest(source_config(simulator, "interval = \"60s\""));
+  const RunResult empty = workspace.run_once();
+  EXPECT_EQ(empty.exit_code, 78) << empty.log;
+  EXPECT_NE(empty.log.find("nothing to track"), std::string::npos) << empty.log;
+
+  workspace.write_manifest(source_config(
+      simulator,
+      R"(playlists = ["https://www.youtube.com/playlist?list=PLsimulatorDemoPlaylist01"])"));
+  const RunResult url = workspace.run_once();
+  EXPECT_EQ(url.exit_code, 78) << url.log;
+  EXPECT_NE(url.log.find("give the id alone"), std::string::npos) << url.log;
+
+  EXPECT_EQ(simulator.units_total(), 0);
+}
+
 }  // namespace
 }  // namespace ytpipe::youtube::testing
