@@ -138,7 +138,8 @@ class Pipeline {
       if (!sources_done && all_sources_finished()) {
         sources_done = true;
         Log::info("pipeline", "all sources finished; draining ", records_pending(),
-                  " records into the sinks");
+                  " records into the sinks for up to ", spec_.host.shutdown_timeout.count(), " ms");
+        control_.start_drain_clock();
         for (auto& sink : sinks_) {
           sink->inputs_finished();
         }

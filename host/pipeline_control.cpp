@@ -31,6 +31,18 @@ void PipelineControl::fail(const std::string& message) {
   request_stop("fatal error");
 }
 
+void PipelineControl::start_drain_clock() {
+  {
+    std::lock_guard lock(mutex_);
+    if (drain_deadline_) {
+      return;
+    }
+    drain_deadline_ = Clock::now() + shutdown_timeout_;
+    ++news_;
+  }
+  changed_.notify_all();
+}
+
 void PipelineControl::cut_drain(const std::string& why) {
   {
     std::lock_guard lock(mutex_);

@@ -26,6 +26,11 @@ class PipelineControl {
   // `message` (the first one wins).
   void fail(const std::string& message);
 
+  // The sources finished on their own (or did their one cycle under --once): the sinks get the
+  // shutdown timeout to deliver what is queued, as after a stop request. Without this bound a
+  // sink whose destination is down would keep a `--once` run alive forever.
+  void start_drain_clock();
+
   // Ends the drain now (a second signal, or the shutdown timeout ran out).
   void cut_drain(const std::string& why);
 
@@ -34,8 +39,7 @@ class PipelineControl {
   const std::atomic<bool>& stopping_flag() const { return stopping_; }
   std::optional<std::string> fatal_message() const;
 
-  // When the drain must end; nullopt while no stop was requested (a pipeline whose sources
-  // finished on their own drains for as long as it takes).
+  // When the drain must end; nullopt while the sources run and no stop was requested.
   std::optional<Clock::time_point> drain_deadline() const;
 
   // Sleeps up to `delay`; returns true when it woke early because the pipeline is stopping

@@ -357,6 +357,36 @@ accept_max = 10
   EXPECT_LT(result.elapsed, std::chrono::seconds(5));
 }
 
+TEST_F(PipelineTest, OnceDrainIsBoundedByTheShutdownTimeout) {
+  const fs::path manifest =
+      write_manifest("shutdown_timeout = \"500ms\"\nmax_buffer_bytes = 1048576",
+                     R"(
+[[source]]
+name = "burst"
+plugin = "generator"
+[source.config]
+count = 5000
+
+[[sink]]
+name = "crawl"
+plugin = "discard"
+[sink.config]
+delay = "100ms"
+accept_max = 10
+)");
+
+  YtpipeProcess process({"run", "--once", manifest.string()}, folder_ / "log.txt");
+  const ProcessResult result = process.wait(std::chrono::seconds(15));
+
+  ASSERT_EQ(result.exit_code, 75) << result.log;
+  EXPECT_NE(result.log.find("drain cut short (shutdown timeout of 500 ms ran out)"),
+            std::string::npos)
+      << result.log;
+  const RunSummary summary = summary_of(result);
+  expect_counts_add_up(summary);
+  EXPECT_GT(summary.sinks.at("crawl").undelivered, 0u);
+}
+
 TEST_F(PipelineTest, SecondSignalCutsTheDrainShort) {
   const fs::path manifest = write_manifest("shutdown_timeout = \"60s\"", R"(
 [[source]]
