@@ -57,10 +57,14 @@ ApiClient::~ApiClient() {
   }
 }
 
-void ApiClient::submit(ApiRequest request, std::function<void(ApiReply)> done) {
+void ApiClient::submit(ApiRequest request, std::function<void(ApiReply)> done, bool urgent) {
   {
     std::lock_guard lock(mutex_);
-    jobs_.push_back({std::move(request), std::move(done)});
+    if (urgent) {
+      jobs_.push_front({std::move(request), std::move(done)});
+    } else {
+      jobs_.push_back({std::move(request), std::move(done)});
+    }
   }
   wake_.notify_one();
 }

@@ -63,8 +63,9 @@ class ApiClient {
   ApiClient& operator=(const ApiClient&) = delete;
 
   // Queues a call; `done` runs on a worker thread with the outcome, unless the client is
-  // destroyed first.
-  void submit(ApiRequest request, std::function<void(ApiReply)> done);
+  // destroyed first. An urgent call goes ahead of those waiting (a playlist walk's next page is
+  // on the refresh's critical path; statistics calls are not).
+  void submit(ApiRequest request, std::function<void(ApiReply)> done, bool urgent = false);
 
   // Requests sent so far (each one a quota unit), failed ones included.
   std::int64_t calls() const { return calls_.load(); }

@@ -134,12 +134,15 @@ class YoutubeSource::Refresh {
 
   void submit(ApiRequest request, Completion completion) {
     ++in_flight_;
+    const bool urgent = completion.kind == Completion::Kind::Page;
     std::shared_ptr<Inbox> inbox = inbox_;
-    source_.api_->submit(std::move(request),
-                         [inbox, completion = std::move(completion)](ApiReply reply) mutable {
-                           completion.reply = std::move(reply);
-                           inbox->push(std::move(completion));
-                         });
+    source_.api_->submit(
+        std::move(request),
+        [inbox, completion = std::move(completion)](ApiReply reply) mutable {
+          completion.reply = std::move(reply);
+          inbox->push(std::move(completion));
+        },
+        urgent);
   }
 
   // Takes one answer; false when it carried a condition that ends the refresh or was not usable.
