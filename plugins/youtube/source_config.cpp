@@ -1,6 +1,9 @@
 #include "source_config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 
 namespace ytpipe::youtube {
@@ -92,6 +95,16 @@ std::chrono::milliseconds duration_at_least(const ytpipe::Config& config, const 
   return value;
 }
 
+void check_readable_file(const std::string& key, const std::string& path) {
+  if (path.empty()) {
+    return;
+  }
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error) || access(path.c_str(), R_OK) != 0) {
+    throw ytpipe::ConfigError(key, key + ": \"" + path + "\" is not a readable file");
+  }
+}
+
 Endpoint read_endpoint(const ytpipe::Config& config) {
   try {
     return Endpoint::parse(config.string("api_base"));
@@ -138,6 +151,7 @@ SourceSettings read_settings(const ytpipe::Config& config) {
       duration_at_least(config, "request_timeout", std::chrono::milliseconds(100), "100ms");
   settings.api.max_retries = static_cast<int>(integer_in(config, "max_retries", 0, 10));
   settings.api.ca_file = config.string_or("ca_file", "");
+  check_readable_file("ca_file", settings.api.ca_file);
   return settings;
 }
 

@@ -327,7 +327,7 @@ request_timeout = "400ms")"));
   EXPECT_LT(took, std::chrono::milliseconds(2900)) << "the slow answer was not waited out";
 }
 
-TEST(YoutubeEndToEnd, ConfigWithoutIdsOrWithAUrlIsRefusedBeforeAnyCall) {
+TEST(YoutubeEndToEnd, BadConfigIsRefusedBeforeAnyCall) {
   Simulator simulator({});
   Workspace workspace;
 
@@ -342,6 +342,12 @@ TEST(YoutubeEndToEnd, ConfigWithoutIdsOrWithAUrlIsRefusedBeforeAnyCall) {
   const RunResult url = workspace.run_once();
   EXPECT_EQ(url.exit_code, 78) << url.log;
   EXPECT_NE(url.log.find("give the id alone"), std::string::npos) << url.log;
+
+  workspace.write_manifest(source_config(simulator, R"(playlists = ["PLsimulatorDemoPlaylist01"]
+ca_file = "/nonexistent/ca.pem")"));
+  const RunResult ca = workspace.run_once();
+  EXPECT_EQ(ca.exit_code, 78) << ca.log;
+  EXPECT_NE(ca.log.find("ca_file"), std::string::npos) << ca.log;
 
   EXPECT_EQ(simulator.units_total(), 0);
 }
