@@ -17,8 +17,9 @@
 namespace ytpipe::youtube {
 
 struct TrackedPlaylist {
-  std::string id;      // empty for a channel whose uploads playlist is not resolved yet
-  std::string origin;  // "playlist PL..." or "channel UC...", for log lines
+  std::string id;          // empty for a channel whose uploads playlist is not resolved yet
+  std::string origin;      // "playlist PL..." or "channel UC...", for log lines
+  std::string channel_id;  // set when this is a channel's uploads playlist
   std::vector<std::string> videos;         // available members, distinct, in playlist order
   std::optional<std::int64_t> item_count;  // playlists.list itemCount when last walked
   std::optional<TimePoint> walked_at;

@@ -125,7 +125,6 @@ class YoutubeSource::Refresh {
   std::size_t distinct_videos() const { return owners_.distinct(); }
   std::size_t records() const { return records_; }
   std::size_t unavailable() const { return unavailable_; }
-  bool emit_refused() const { return emit_refused_; }
 
  private:
   bool stopped() const {
@@ -174,7 +173,7 @@ class YoutubeSource::Refresh {
     std::vector<std::string> unresolved;
     for (const TrackedPlaylist& playlist : source_.tracked_) {
       if (playlist.id.empty() && !playlist.missing) {
-        unresolved.push_back(channel_of(playlist));
+        unresolved.push_back(playlist.channel_id);
       }
     }
     for (std::vector<std::string>& ids : chunks(unresolved)) {
@@ -190,10 +189,6 @@ class YoutubeSource::Refresh {
     }
   }
 
-  static std::string channel_of(const TrackedPlaylist& playlist) {
-    return playlist.origin.substr(playlist.origin.find(' ') + 1);
-  }
-
   void record_uploads(const Completion& done) {
     std::map<std::string, std::string> uploads;
     try {
@@ -206,7 +201,7 @@ class YoutubeSource::Refresh {
       if (!playlist.id.empty() || playlist.missing) {
         continue;
       }
-      const std::string channel = channel_of(playlist);
+      const std::string& channel = playlist.channel_id;
       if (std::find(done.ids.begin(), done.ids.end(), channel) == done.ids.end()) {
         continue;
       }
@@ -537,6 +532,7 @@ YoutubeSource::YoutubeSource(const ytpipe::Context& context, Clock clock)
   }
   for (const std::string& channel : settings_.channels) {
     tracked_.emplace_back().origin = "channel " + channel;
+    tracked_.back().channel_id = channel;
   }
 }
 
