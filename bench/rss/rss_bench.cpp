@@ -3,7 +3,10 @@
 // broker) and the file sink, for a number of refreshes; then SIGTERM and the peak RSS the kernel
 // reports for the process.
 //
-//   rss_bench [--videos N] [--refreshes N] [--latency-ms N]     defaults: 5000, 5, 0
+//   rss_bench [--videos N] [--refreshes N] [--latency-ms N] [--sinks LIST]
+//
+// Defaults: 5000 videos, 5 refreshes, 0 ms, sinks "kafka,file". --sinks takes any of kafka, file
+// and discard, comma-separated, to see what each sink adds to the figure.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -28,12 +31,17 @@ struct Options {
   int videos = 5000;
   int refreshes = 5;
   int latency_ms = 0;
+  std::string sinks = "kafka,file";
 };
 
 Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
+    if (name == "--sinks") {
+      options.sinks = argv[i + 1];
+      continue;
+    }
     const int value = std::stoi(argv[i + 1]);
     if (name == "--videos") {
       options.videos = value;
@@ -43,7 +51,7 @@ Options parse(int argc, char** argv) {
       options.latency_ms = value;
     } else {
       throw std::invalid_argument("unknown option " + name +
-                                  "; expected --videos, --refreshes or --latency-ms");
+                                  "; expected --videos, --refreshes, --latency-ms or --sinks");
     }
   }
   return options;
@@ -55,8 +63,33 @@ std::string start_simulator(ChildProcess& simulator) {
   return line.substr(line.find("http://")) + "/youtube/v3";
 }
 
+bool wanted(const std::string& sinks, const std::string& sink) {
+  return ("," + sinks + ",").find("," + sink + ",") != std::string::npos;
+}
+
+std::string sinks_toml(const std::filesystem::path& folder, const std::string& bootstrap,
+                       const std::string& sinks) {
+  std::string toml;
+  if (wanted(sinks, "kafka")) {
+    toml += "[[sink]]\nname = \"stream\"\nplugin = \"kafka\"\n[sink.config]\ntopic = \"" + kTopic +
+            "\"\n\"bootstrap.servers\" = \"" + bootstrap + "\"\n\n";
+  }
+  if (wanted(sinks, "file")) {
+    toml += "[[sink]]\nname = \"archive\"\nplugin = \"file\"\n[sink.config]\npath = \"" +
+            (folder / "videos.jsonl").string() + "\"\n\n";
+  }
+  if (wanted(sinks, "discard")) {
+    toml += "[[sink]]\nname = \"nowhere\"\nplugin = \"discard\"\n\n";
+  }
+  if (toml.empty()) {
+    throw std::invalid_argument("--sinks " + sinks + ": expected kafka, file or discard");
+  }
+  return toml;
+}
+
 std::filesystem::path write_manifest(const std::filesystem::path& folder,
-                                     const std::string& api_base, const std::string& bootstrap) {
+                                     const std::string& api_base, const std::string& bootstrap,
+                                     const std::string& sinks) {
   const std::filesystem::path path = folder / "rss.toml";
   std::ofstream(path) << "[host]\nplugin_dirs = [\"" << YTPIPE_PLUGIN_DIR << "\"]\n"
                       << "data_dir = \"" << (folder / "data").string() << "\"\n\n"
@@ -64,10 +97,7 @@ std::filesystem::path write_manifest(const std::filesystem::path& folder,
                       << "[source.config]\napi_key = \"sim-key\"\napi_base = \"" << api_base
                       << "\"\nplaylists = [\"" << kPlaylist << "\"]\n"
                       << "interval = \"1s\"\ndaily_quota = 100000000\n\n"
-                      << "[[sink]]\nname = \"stream\"\nplugin = \"kafka\"\n[sink.config]\n"
-                      << "topic = \"" << kTopic << "\"\n\"bootstrap.servers\" = \"" << bootstrap
-                      << "\"\n\n[[sink]]\nname = \"archive\"\nplugin = \"file\"\n[sink.config]\n"
-                      << "path = \"" << (folder / "videos.jsonl").string() << "\"\n";
+                      << sinks_toml(folder, bootstrap, sinks);
   return path;
 }
 
@@ -108,7 +138,8 @@ int main(int argc, char** argv) {
          .environment = {},
          .output = folder / "simulator.log",
          .pipe_stdout = true});
-    const auto manifest = write_manifest(folder, start_simulator(simulator), broker.bootstrap());
+    const auto manifest =
+        write_manifest(folder, start_simulator(simulator), broker.bootstrap(), options.sinks);
 
     const std::filesystem::path log = folder / "ytpipe.log";
     ChildProcess host(
@@ -120,10 +151,8 @@ int main(int argc, char** argv) {
       throw std::runtime_error("ytpipe exited with " + (code ? std::to_string(*code) : "nothing") +
                                "; its log:\n" + ytpipe::kafka::testing::read_text(log));
     }
-    std::printf(
-        "peak RSS %ld KiB: ytpipe run, youtube (%d-entry playlist) -> kafka + file, %d "
-        "refreshes\n",
-        host.peak_rss_kib(), options.videos, options.refreshes);
+    std::printf("peak RSS %ld KiB: ytpipe run, youtube (%d-entry playlist) -> %s, %d refreshes\n",
+                host.peak_rss_kib(), options.videos, options.sinks.c_str(), options.refreshes);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rss_bench: %s\n", e.what());
