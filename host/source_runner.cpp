@@ -5,6 +5,12 @@
 #include "log.hpp"
 
 namespace ytpipe::host {
+namespace {
+
+// Attempts at the one cycle of a --once run before the run fails.
+constexpr int kOnceAttempts = 5;
+
+}  // namespace
 
 SourceRunner::SourceRunner(const InstanceSpec& spec, std::size_t index,
                            const PipelineSpec& pipeline, bool once, PipelineControl& control,
@@ -91,10 +97,17 @@ bool SourceRunner::run_cycle() {
   }
 }
 
-// Under --once a failed cycle is run again by the recreated instance: the one cycle the user
-// asked for still completes.
+// Under --once a failed cycle is run again by the recreated instance, so a passing fault does
+// not fail the run; a cycle that keeps failing ends it, since nobody waits on a one-shot run to
+// recover by itself.
 void SourceRunner::schedule_restart(const std::string& what, const ytpipe_error& error) {
   instance_.destroy();
+  if (once_ && ++failed_attempts_ >= kOnceAttempts) {
+    Log::error(component(), what, ": ", error_text(error), "; giving up after ", failed_attempts_,
+               " attempts at the --once cycle");
+    control_.fail(component() + ": " + error_text(error));
+    return;
+  }
   if (progressed_) {
     backoff_.reset();
   }

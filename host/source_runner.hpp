@@ -52,6 +52,7 @@ class SourceRunner : private RecordPort {
   RestartBackoff backoff_;
   std::chrono::milliseconds restart_delay_{0};
   bool progressed_ = false;  // emitted since the instance was created
+  int failed_attempts_ = 0;  // of the one cycle a --once run asks for
   std::atomic<std::uint64_t> emitted_{0};
   std::atomic<bool> finished_{false};
   std::thread thread_;

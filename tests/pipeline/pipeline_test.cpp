@@ -239,6 +239,32 @@ fsync = "never"
   }
 }
 
+TEST_F(PipelineTest, OnceGivesUpOnASourceCycleThatKeepsFailing) {
+  const fs::path manifest = write_manifest("", R"(
+[[source]]
+name = "broken"
+plugin = "generator"
+[source.config]
+count = 1000
+fail_after = 10
+failures = 100
+
+[[sink]]
+name = "sink"
+plugin = "discard"
+)");
+
+  YtpipeProcess process({"run", "--once", manifest.string()}, folder_ / "log.txt");
+  const ProcessResult result = process.wait(std::chrono::seconds(20));
+
+  EXPECT_EQ(result.exit_code, 1) << result.log;
+  EXPECT_NE(result.log.find("giving up after 5 attempts at the --once cycle"), std::string::npos)
+      << result.log;
+  const RunSummary summary = summary_of(result);
+  expect_counts_add_up(summary);
+  EXPECT_EQ(summary.sinks.at("sink").undelivered, 0u);
+}
+
 TEST_F(PipelineTest, FanOutDeliversEveryRecordToEachSink) {
   const fs::path output = folder_ / "out.jsonl";
   const fs::path manifest = write_manifest("", R"(
