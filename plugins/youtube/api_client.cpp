@@ -29,11 +29,23 @@ std::string redact_key(std::string url) {
       at = value;
       continue;
     }
-    const std::size_t end = std::min(url.find('&', value), url.size());
+    const std::size_t end = std::min(url.find_first_of("&#", value), url.size());
     url.replace(value, end - value, "***");
     at = value;
   }
   return url;
+}
+
+std::string mask_secret(std::string text, const std::string& secret) {
+  if (secret.empty()) {
+    return text;
+  }
+  for (const std::string& form : {secret, encode(secret)}) {
+    for (std::size_t at = text.find(form); at != std::string::npos; at = text.find(form, at + 3)) {
+      text.replace(at, form.size(), "***");
+    }
+  }
+  return text;
 }
 
 ApiClient::ApiClient(const ytpipe::Context& context, ApiSettings settings, QuotaTracker& quota)
@@ -86,12 +98,12 @@ void ApiClient::work() {
   }
 }
 
-std::string ApiClient::target(const ApiRequest& request, bool redacted) const {
+std::string ApiClient::target(const ApiRequest& request) const {
   std::string url = settings_.endpoint.base_path + "/" + request.resource + "?";
   for (const auto& [name, value] : request.params) {
     url += name + "=" + encode(value) + "&";
   }
-  url += "prettyPrint=false&key=" + (redacted ? std::string("***") : encode(settings_.api_key));
+  url += "prettyPrint=false&key=" + encode(settings_.api_key);
   return url;
 }
 
@@ -115,6 +127,7 @@ std::optional<ApiReply> ApiClient::refuse_early() {
 }
 
 ApiReply ApiClient::finish_refused(ApiError error) {
+  error.message = mask_secret(std::move(error.message), settings_.api_key);
   if (error.kind == ApiErrorKind::BadKey) {
     std::lock_guard lock(mutex_);
     key_rejected_ = error;
@@ -126,8 +139,8 @@ ApiReply ApiClient::finish_refused(ApiError error) {
 }
 
 ApiReply ApiClient::call(HttpClient& http, const ApiRequest& request) {
-  const std::string url = target(request, false);
-  const std::string logged = target(request, true);
+  const std::string url = target(request);
+  const std::string logged = redact_key(url);
   for (int attempt = 0;; ++attempt) {
     if (std::optional<ApiReply> refused = refuse_early()) {
       return *refused;
@@ -146,12 +159,16 @@ ApiReply ApiClient::call(HttpClient& http, const ApiRequest& request) {
         return finish_refused(std::move(error));
       }
       why = error.describe();
+    } catch (const CertificateError& e) {
+      return ApiReply{.failure = "GET " + logged + " refused: " + e.what()};
     } catch (const TransportError& e) {
       why = e.what();
     } catch (const MalformedResponse& e) {
       why = std::string("malformed response: ") + e.what();
     }
 
+    // The server wrote `why` (an error message, a body excerpt): it could quote the key back.
+    why = mask_secret(std::move(why), settings_.api_key);
     if (attempt >= settings_.max_retries) {
       return ApiReply{.failure = "GET " + logged + " failed after " + std::to_string(attempt + 1) +
                                  " attempts; last: " + why};

@@ -51,8 +51,11 @@ struct ApiReply {
   std::string describe() const { return error ? error->describe() : failure; }
 };
 
-// `key=...` in a URL becomes `key=***`, so URLs can be logged.
+// The value of every `key` parameter in a URL becomes `***`, so URLs can be logged.
 std::string redact_key(std::string url);
+
+// Every occurrence of `secret`, as is or URL-encoded, becomes `***`.
+std::string mask_secret(std::string text, const std::string& secret);
 
 class ApiClient {
  public:
@@ -81,7 +84,7 @@ class ApiClient {
   std::optional<ApiReply> refuse_early();
   ApiReply finish_refused(ApiError error);
   bool back_off(int attempt, const std::string& why, const std::string& logged_target);
-  std::string target(const ApiRequest& request, bool redacted) const;
+  std::string target(const ApiRequest& request) const;
 
   const ytpipe::Context& context_;
   const ApiSettings settings_;

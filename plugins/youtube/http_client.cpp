@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -62,11 +63,15 @@ Poco::Net::Context::Ptr make_tls_context(const std::string& ca_file) {
   static std::once_flag ssl_initialized;
   std::call_once(ssl_initialized, [] { Poco::Net::initializeSSL(); });
 
-  // VERIFY_RELAXED on a client verifies the server chain; host-name checking is Poco's
-  // "extended verification", on by default. With no ca_file, the system store is loaded.
+  // Both RELAXED and STRICT make a client verify the server's chain (the only difference,
+  // "fail if no peer certificate", applies to servers). The host-name check is Poco's "extended
+  // verification", on by default, which Poco 1.11 skips under any mode but STRICT when the host
+  // resolves to a loopback address (SecureSocketImpl::verifyPeerCertificateImpl). STRICT keeps
+  // it for every host, so a certificate for another name is refused on localhost too, and
+  // before the request (with the key in it) is sent. With no ca_file, the system store is used.
   Poco::Net::Context::Ptr context =
       new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, ca_file,
-                             Poco::Net::Context::VERIFY_RELAXED, 9, ca_file.empty());
+                             Poco::Net::Context::VERIFY_STRICT, 9, ca_file.empty());
 
   // Without a handler the SSLManager would look for an application config to build one.
   static std::once_flag handler_installed;
@@ -106,6 +111,18 @@ HttpResponse HttpClient::get(const std::string& path_and_query) {
     result.status = static_cast<int>(response.getStatus());
     result.body = read_body(in, response);
     return result;
+  } catch (const Poco::Net::CertificateValidationException& e) {
+    // Thrown only by the host-name check; an untrusted chain fails inside the handshake.
+    session_->reset();
+    throw CertificateError("TLS: the server's certificate does not match the host name \"" +
+                           session_->getHost() + "\" (" + e.displayText() + ")");
+  } catch (const Poco::Net::SSLException& e) {
+    session_->reset();
+    if (e.message().find("certificate verify failed") == std::string::npos) {
+      throw TransportError(e.displayText());
+    }
+    throw CertificateError("TLS: the server's certificate is not trusted (" + e.displayText() +
+                           "); if it is issued by a private CA, name that CA in ca_file");
   } catch (const Poco::Exception& e) {
     session_->reset();  // the connection's state is unknown now; the next call reconnects
     throw TransportError(e.displayText());

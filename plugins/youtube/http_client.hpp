@@ -33,9 +33,16 @@ class TransportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The server's certificate was refused: an untrusted chain, or a name other than the host's.
+// Retrying cannot help, so the API client gives up at once.
+class CertificateError : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+
 // A TLS client context that verifies the server's certificate chain against the system CA store
-// (or `ca_file`) and its host name. Also installs a process-wide handler that rejects invalid
-// certificates instead of asking a console.
+// (or `ca_file`) and its host name, loopback names included. Also installs a process-wide
+// handler that rejects invalid certificates instead of asking a console.
 Poco::Net::Context::Ptr make_tls_context(const std::string& ca_file);
 
 class HttpClient {

@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 namespace ytpipe::youtube {
@@ -12,9 +15,13 @@ namespace {
 const ytpipe::ConfigKey kKeys[] = {
     {.name = "api_key",
      .type = ytpipe::ConfigType::String,
-     .required = true,
-     .doc = "YouTube Data API v3 key; write \"${YOUTUBE_API_KEY}\" to keep it out of the file",
+     .doc = "YouTube Data API v3 key; write \"${YOUTUBE_API_KEY}\" to keep it out of the file "
+            "(give this or api_key_file)",
      .secret = true},
+    {.name = "api_key_file",
+     .type = ytpipe::ConfigType::String,
+     .doc = "path of a file holding the API key alone (surrounding whitespace ignored); "
+            "instead of api_key"},
     {.name = "api_base",
      .type = ytpipe::ConfigType::String,
      .default_value = "https://www.googleapis.com/youtube/v3",
@@ -105,6 +112,62 @@ void check_readable_file(const std::string& key, const std::string& path) {
   }
 }
 
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// Errors name the path and what is wrong, never the file's content: that is the secret.
+std::string read_key_file(const std::string& path) {
+  const std::string key = "api_key_file";
+  if (path.empty()) {
+    throw ytpipe::ConfigError(key, key +
+                                       ": expected the path of a file holding the API key, "
+                                       "found an empty string");
+  }
+  check_readable_file(key, path);
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    throw ytpipe::ConfigError(key, key + ": \"" + path + "\" could not be read");
+  }
+
+  const auto first = std::find_if_not(text.begin(), text.end(), is_space);
+  const auto last = std::find_if_not(text.rbegin(), text.rend(), is_space).base();
+  if (first >= last) {
+    throw ytpipe::ConfigError(key, key + ": \"" + path + "\" is empty; expected the API key");
+  }
+  if (std::any_of(first, last, is_space)) {
+    throw ytpipe::ConfigError(
+        key, key + ": \"" + path + "\" holds more than one word; expected the API key alone");
+  }
+  return std::string(first, last);
+}
+
+// Exactly one of api_key and api_key_file: with both, which one wins would be a guess.
+std::string read_api_key(const ytpipe::Config& config) {
+  const bool inline_key = config.has("api_key");
+  const bool key_file = config.has("api_key_file");
+  if (inline_key && key_file) {
+    throw ytpipe::ConfigError("api_key_file",
+                              "api_key_file: give either api_key or api_key_file, not both");
+  }
+  if (key_file) {
+    return read_key_file(config.string("api_key_file"));
+  }
+  if (!inline_key) {
+    throw ytpipe::ConfigError("api_key",
+                              "api_key: expected a YouTube Data API key, either as api_key "
+                              "(e.g. \"${YOUTUBE_API_KEY}\") or in a file named by api_key_file");
+  }
+  std::string api_key = config.string("api_key");
+  if (api_key.empty()) {
+    throw ytpipe::ConfigError("api_key",
+                              "api_key: expected a YouTube Data API key, found an empty "
+                              "string (is YOUTUBE_API_KEY set?)");
+  }
+  return api_key;
+}
+
 Endpoint read_endpoint(const ytpipe::Config& config) {
   try {
     return Endpoint::parse(config.string("api_base"));
@@ -121,12 +184,7 @@ std::span<const ytpipe::ConfigKey> config_keys() {
 
 SourceSettings read_settings(const ytpipe::Config& config) {
   SourceSettings settings;
-  settings.api.api_key = config.string("api_key");
-  if (settings.api.api_key.empty()) {
-    throw ytpipe::ConfigError("api_key",
-                              "api_key: expected a YouTube Data API key, found an empty "
-                              "string (is YOUTUBE_API_KEY set?)");
-  }
+  settings.api.api_key = read_api_key(config);
   settings.api.endpoint = read_endpoint(config);
 
   settings.playlists = config.strings("playlists");

@@ -1,5 +1,6 @@
 // youtube-simulator: a local stand-in for the YouTube Data API v3, for tests and benchmarks.
-// Prints "listening on http://127.0.0.1:PORT" once ready and serves until SIGINT or SIGTERM.
+// Prints "listening on http://127.0.0.1:PORT" (https:// with --tls-cert and --tls-key) once ready
+// and serves until SIGINT or SIGTERM.
 #include <Poco/NumberParser.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -55,6 +56,8 @@ class SimulatorApp : public Poco::Util::ServerApplication {
     add(options, "latency-ms", "N", "delay added to every API response (default 0)");
     add(options, "time-scale", "X", "statistics grow X times faster than wall time (default 1)");
     add(options, "threads", "N", "server threads (default 16)");
+    add(options, "tls-cert", "FILE", "serve HTTPS with this PEM certificate (needs --tls-key)");
+    add(options, "tls-key", "FILE", "the PEM private key of --tls-cert");
   }
 
   void handleOption(const std::string& name, const std::string& value) override {
@@ -82,7 +85,7 @@ class SimulatorApp : public Poco::Util::ServerApplication {
       block_termination_signals();
       ytsim::SimulatorServer server(options);
       const std::uint16_t port = server.start();
-      std::cout << "listening on http://127.0.0.1:" << port << std::endl;
+      std::cout << "listening on " << server.scheme() << "://127.0.0.1:" << port << std::endl;
       waitForTerminationRequest();
       server.stop();
     } catch (const std::invalid_argument& error) {
@@ -145,7 +148,14 @@ class SimulatorApp : public Poco::Util::ServerApplication {
         options.time_scale = scale(value);
       } else if (name == "threads") {
         options.threads = static_cast<int>(std::max<std::size_t>(1, bounded(name, value, 1024)));
+      } else if (name == "tls-cert") {
+        options.tls_cert = value;
+      } else if (name == "tls-key") {
+        options.tls_key = value;
       }
+    }
+    if (options.tls_cert.empty() != options.tls_key.empty()) {
+      throw OptionError("--tls-cert and --tls-key go together: give both or neither");
     }
 
     options.dataset = spec.playlists.empty() && spec.channels.empty()

@@ -4,10 +4,15 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+
+#include <mutex>
+#include <stdexcept>
 
 #include "request_handlers.hpp"
 #include "server_state.hpp"
@@ -53,6 +58,34 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   ServerState& state_;
 };
 
+bool serves_tls(const ServerOptions& options) {
+  return !options.tls_cert.empty() || !options.tls_key.empty();
+}
+
+// Clients are not asked for certificates: the simulator stands in for a public API.
+Poco::Net::Context::Ptr server_tls_context(const ServerOptions& options) {
+  if (options.tls_cert.empty() || options.tls_key.empty()) {
+    throw std::invalid_argument("HTTPS needs both a certificate and a key file");
+  }
+  static std::once_flag ssl_initialized;
+  std::call_once(ssl_initialized, [] { Poco::Net::initializeSSL(); });
+  try {
+    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_key,
+                                  options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
+  } catch (const Poco::Exception& e) {
+    throw std::invalid_argument("cannot load the TLS certificate \"" + options.tls_cert +
+                                "\" and key \"" + options.tls_key + "\": " + e.displayText());
+  }
+}
+
+Poco::Net::ServerSocket listen(const ServerOptions& options) {
+  const Poco::Net::SocketAddress address("127.0.0.1", options.port);
+  if (serves_tls(options)) {
+    return Poco::Net::SecureServerSocket(address, kBacklog, server_tls_context(options));
+  }
+  return Poco::Net::ServerSocket(address, kBacklog);
+}
+
 }  // namespace
 
 struct SimulatorServer::Impl {
@@ -72,7 +105,7 @@ SimulatorServer::~SimulatorServer() {
 
 std::uint16_t SimulatorServer::start() {
   const ServerOptions& options = impl_->state.options;
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", options.port), kBacklog);
+  Poco::Net::ServerSocket socket = listen(options);
 
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options.threads);
@@ -86,6 +119,10 @@ std::uint16_t SimulatorServer::start() {
                                                           *impl_->pool, socket, params);
   impl_->server->start();
   return socket.address().port();
+}
+
+std::string SimulatorServer::scheme() const {
+  return serves_tls(impl_->state.options) ? "https" : "http";
 }
 
 void SimulatorServer::stop() {

@@ -19,6 +19,9 @@ struct ServerOptions {
   double time_scale = 1.0;  // statistics grow this many times faster than wall time
   int threads = 16;
   DatasetSpec dataset = demo_dataset_spec(1);
+  // Both set: serve HTTPS with this PEM certificate (chain) and private key; both empty: HTTP.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class SimulatorServer {
@@ -30,8 +33,12 @@ class SimulatorServer {
   SimulatorServer(const SimulatorServer&) = delete;
   SimulatorServer& operator=(const SimulatorServer&) = delete;
 
-  // Binds and starts serving; returns the bound port.
+  // Binds and starts serving; returns the bound port. Throws std::invalid_argument when the TLS
+  // certificate or key cannot be loaded.
   std::uint16_t start();
+
+  // "http" or "https".
+  std::string scheme() const;
 
   // Stops accepting and waits for the handlers in flight.
   void stop();

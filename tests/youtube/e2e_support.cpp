@@ -4,12 +4,16 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 
 #include <fstream>
+#include <mutex>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -33,6 +37,23 @@ int wait_bounded(Poco::ProcessHandle& process, std::chrono::seconds limit) {
   }
 }
 
+// Control calls go to the test's own child; over HTTPS they still verify its certificate.
+Poco::Net::Context::Ptr test_ca_context() {
+  static std::once_flag ssl_initialized;
+  std::call_once(ssl_initialized, [] { Poco::Net::initializeSSL(); });
+  return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
+                                std::string(YTPIPE_TEST_DATA) + "/test-ca.pem",
+                                Poco::Net::Context::VERIFY_RELAXED);
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> control_session(std::uint16_t port,
+                                                              Poco::Net::Context::Ptr tls) {
+  if (tls) {
+    return std::make_unique<Poco::Net::HTTPSClientSession>("127.0.0.1", port, tls);
+  }
+  return std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
+}
+
 }  // namespace
 
 std::string read_file(const std::filesystem::path& path) {
@@ -51,11 +72,16 @@ Simulator::Simulator(const std::vector<std::string>& args) {
   Poco::PipeInputStream in(out);
   std::string line;
   std::getline(in, line);
-  const std::string prefix = "listening on http://127.0.0.1:";
-  if (line.rfind(prefix, 0) != 0) {
+  const std::regex listening("listening on (https?)://127\\.0\\.0\\.1:([0-9]+)");
+  std::smatch found;
+  if (!std::regex_match(line, found, listening)) {
     throw std::runtime_error("the simulator did not start: \"" + line + "\"");
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(line.substr(prefix.size())));
+  scheme_ = found[1];
+  port_ = static_cast<std::uint16_t>(std::stoi(found[2]));
+  if (scheme_ == "https") {
+    tls_ = test_ca_context();
+  }
 }
 
 Simulator::~Simulator() {
@@ -63,28 +89,28 @@ Simulator::~Simulator() {
   wait_bounded(*process_, std::chrono::seconds(10));
 }
 
-std::string Simulator::api_base() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/youtube/v3";
+std::string Simulator::api_base(const std::string& host) const {
+  return scheme_ + "://" + host + ":" + std::to_string(port_) + "/youtube/v3";
 }
 
 Poco::JSON::Object::Ptr Simulator::get(const std::string& path_and_query) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port_);
+  const auto session = control_session(port_, tls_);
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path_and_query);
-  session.sendRequest(request);
+  session->sendRequest(request);
   Poco::Net::HTTPResponse response;
   std::string body;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  Poco::StreamCopier::copyToString(session->receiveResponse(response), body);
   return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
 void Simulator::post(const std::string& path_and_query) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port_);
+  const auto session = control_session(port_, tls_);
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_and_query);
   request.setContentLength(0);
-  session.sendRequest(request);
+  session->sendRequest(request);
   Poco::Net::HTTPResponse response;
   std::string body;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  Poco::StreamCopier::copyToString(session->receiveResponse(response), body);
   if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
     throw std::runtime_error("POST " + path_and_query + ": " + body);
   }
@@ -130,6 +156,28 @@ RunResult Workspace::run_once(std::chrono::seconds limit) {
                                          (dir_ / "host.log").string()};
   Poco::ProcessHandle process = Poco::Process::launch("/bin/sh", args);
   return collect(wait_bounded(process, limit));
+}
+
+RunResult Workspace::run_command(const std::vector<std::string>& args,
+                                 const std::map<std::string, std::string>& env,
+                                 std::chrono::seconds limit) {
+  remove_outputs();
+  std::vector<std::string> shell = {"-c", "exec \"$0\" \"$@\" >\"$OUT\" 2>\"$ERR\"", YTPIPE_HOST};
+  shell.insert(shell.end(), args.begin(), args.end());
+  Poco::Process::Env full(env.begin(), env.end());
+  full["OUT"] = (dir_ / "host.out").string();
+  full["ERR"] = (dir_ / "host.log").string();
+  Poco::ProcessHandle process =
+      Poco::Process::launch("/bin/sh", shell, dir_.string(), nullptr, nullptr, nullptr, full);
+  RunResult result = collect(wait_bounded(process, limit));
+  result.output = read_file(dir_ / "host.out");
+  return result;
+}
+
+void Workspace::remove_outputs() const {
+  for (const char* name : {"host.out", "host.log", "out.jsonl"}) {
+    std::filesystem::remove(dir_ / name);
+  }
 }
 
 void Workspace::start() {

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Process.h>
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,13 +16,16 @@
 
 namespace ytpipe::youtube::testing {
 
-// A youtube-simulator child process on a free port.
+// A youtube-simulator child process on a free port. Given --tls-cert and --tls-key it serves
+// HTTPS, and the control calls below then trust the test CA (tests/youtube/data/test-ca.pem).
 class Simulator {
  public:
   explicit Simulator(const std::vector<std::string>& args);
   ~Simulator();
 
-  std::string api_base() const;
+  // "http://127.0.0.1:PORT/youtube/v3", or https:// and another host name (it must resolve to
+  // 127.0.0.1) for TLS tests.
+  std::string api_base(const std::string& host = "127.0.0.1") const;
   Poco::JSON::Object::Ptr get(const std::string& path_and_query) const;
   void post(const std::string& path_and_query) const;
 
@@ -30,12 +35,15 @@ class Simulator {
 
  private:
   std::unique_ptr<Poco::ProcessHandle> process_;
+  std::string scheme_;
   std::uint16_t port_ = 0;
+  Poco::Net::Context::Ptr tls_;
 };
 
 struct RunResult {
   int exit_code = -1;
-  std::string log;  // the host's stderr
+  std::string log;     // the host's stderr
+  std::string output;  // its stdout (only from run_command)
   std::vector<Poco::JSON::Object::Ptr> records;
   std::vector<std::string> raw_lines;
 };
@@ -53,6 +61,15 @@ class Workspace {
   // `ytpipe run manifest --once`, bounded by `limit`.
   RunResult run_once(std::chrono::seconds limit = std::chrono::seconds(60));
 
+  // `ytpipe ARGS...` with `env` added to its environment; stdout and stderr captured apart,
+  // records read from the file sink's output (if any).
+  RunResult run_command(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env = {},
+                        std::chrono::seconds limit = std::chrono::seconds(60));
+
+  std::filesystem::path dir() const { return dir_; }
+  std::filesystem::path manifest() const { return dir_ / "manifest.toml"; }
+
   // Starts `ytpipe run manifest` (no --once); stop() ends it with SIGTERM.
   void start();
   // Waits until the log holds `count` lines containing `text`; false on timeout.
@@ -64,6 +81,7 @@ class Workspace {
 
  private:
   RunResult collect(int exit_code) const;
+  void remove_outputs() const;
 
   std::filesystem::path dir_;
   std::unique_ptr<Poco::ProcessHandle> host_;
