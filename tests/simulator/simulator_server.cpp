@@ -10,6 +10,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+#include <openssl/ssl.h>
 
 #include <mutex>
 #include <stdexcept>
@@ -69,13 +70,20 @@ Poco::Net::Context::Ptr server_tls_context(const ServerOptions& options) {
   }
   static std::once_flag ssl_initialized;
   std::call_once(ssl_initialized, [] { Poco::Net::initializeSSL(); });
+  const std::string files =
+      "the TLS certificate \"" + options.tls_cert + "\" and key \"" + options.tls_key + "\"";
+  Poco::Net::Context::Ptr context;
   try {
-    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_key,
-                                  options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_key,
+                                     options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
   } catch (const Poco::Exception& e) {
-    throw std::invalid_argument("cannot load the TLS certificate \"" + options.tls_cert +
-                                "\" and key \"" + options.tls_key + "\": " + e.displayText());
+    throw std::invalid_argument("cannot load " + files + ": " + e.displayText());
   }
+  // Poco loads both without comparing them; a mismatch would only show in every handshake.
+  if (SSL_CTX_check_private_key(context->sslContext()) != 1) {
+    throw std::invalid_argument(files + " do not belong together");
+  }
+  return context;
 }
 
 Poco::Net::ServerSocket listen(const ServerOptions& options) {
