@@ -1,5 +1,6 @@
 #include "api_client.hpp"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -12,6 +13,13 @@ std::string encode(const std::string& value) {
   std::string encoded;
   Poco::URI::encode(value, "&=+#?/", encoded);
   return encoded;
+}
+
+// Decided from the name alone: resolving it here would be a DNS query the config did not ask for.
+bool is_loopback(const std::string& host) {
+  Poco::Net::IPAddress address;
+  return host == "localhost" ||
+         (Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback());
 }
 
 ApiError quota_block_error() {
@@ -52,6 +60,9 @@ ApiClient::ApiClient(const ytpipe::Context& context, ApiSettings settings, Quota
     : context_(context), settings_(std::move(settings)), quota_(quota) {
   if (settings_.endpoint.https) {
     tls_ = make_tls_context(settings_.ca_file);
+  } else if (!is_loopback(settings_.endpoint.host)) {
+    context_.log().warn("api_base is plain http:// to ", settings_.endpoint.host,
+                        ": the API key crosses the network unencrypted; use https://");
   }
   for (int i = 0; i < std::max(1, settings_.concurrency); ++i) {
     workers_.emplace_back([this] { work(); });

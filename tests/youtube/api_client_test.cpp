@@ -125,5 +125,24 @@ TEST(ApiClient, RejectedKeyStopsFurtherCalls) {
   EXPECT_EQ(simulator.requests("videos"), 1);
 }
 
+// Nothing is sent: the warning comes when the client is made.
+TEST(ApiClient, PlainHttpBeyondLoopbackIsWarnedAbout) {
+  for (const auto& [base, warned] : {std::pair{"http://192.0.2.7:8080/youtube/v3", true},
+                                     std::pair{"http://127.0.0.1:8080/youtube/v3", false},
+                                     std::pair{"http://localhost:8080/youtube/v3", false},
+                                     std::pair{"https://192.0.2.7/youtube/v3", false}}) {
+    TestHost host;
+    QuotaTracker quota(10'000, system_clock());
+    ApiSettings settings;
+    settings.endpoint = Endpoint::parse(base);
+    settings.api_key = "plain-key";
+    settings.concurrency = 1;
+    { ApiClient client(host.context(), settings, quota); }
+
+    EXPECT_EQ(host.log().find("unencrypted") != std::string::npos, warned) << base << host.log();
+    EXPECT_EQ(host.log().find("plain-key"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace ytpipe::youtube
