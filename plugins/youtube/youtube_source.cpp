@@ -558,9 +558,11 @@ ytpipe::NextCycle YoutubeSource::run_cycle(ytpipe::Emitter& out) {
 
   if (refresh.key_rejected()) {
     throw ytpipe::FatalError(
-        "the API rejected api_key (" + refresh.key_rejected()->describe() +
-        "). Check the key in the manifest (or the YOUTUBE_API_KEY variable it names) and that "
-        "\"YouTube Data API v3\" is enabled for its Google Cloud project.");
+        "the API rejected the key (" + refresh.key_rejected()->describe() + "). Check " +
+        (context_.config().has("api_key_file")
+             ? "the file named by api_key_file"
+             : "api_key in the manifest (or the YOUTUBE_API_KEY variable it names)") +
+        " and that \"YouTube Data API v3\" is enabled for its Google Cloud project.");
   }
   if (refresh.quota_exhausted()) {
     return wait_for_reset(quota_.block_until_reset().first);

@@ -162,7 +162,11 @@ TEST_P(Secrets, RejectedKey) {
   const RunResult result = run_once();
 
   EXPECT_EQ(result.exit_code, 1) << result.log;
-  EXPECT_TRUE(contains(result.log, "rejected api_key")) << result.log;
+  EXPECT_TRUE(contains(result.log, "the API rejected the key")) << result.log;
+  const std::string where = GetParam() == KeyGiven::kVariable
+                                ? "Check api_key in the manifest"
+                                : "Check the file named by api_key_file";
+  EXPECT_TRUE(contains(result.log, where)) << result.log;
 }
 
 TEST_P(Secrets, RetriedFaultsLogRedactedUrls) {
