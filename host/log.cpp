@@ -1,5 +1,7 @@
 #include "log.hpp"
 
+#include <Poco/URI.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +11,9 @@
 
 namespace ytpipe::host {
 namespace {
+
+// The characters a query parameter's value must percent-encode besides the unsafe ones.
+constexpr const char* kUriReserved = "!#$&'()*+,/:;=?@[]";
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::Info)};
 std::mutex g_mutex;
@@ -41,10 +46,14 @@ std::string redact_locked(std::string text) {
 }  // namespace
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
-  if (text == "error") return LogLevel::Error;
-  if (text == "warn") return LogLevel::Warn;
-  if (text == "info") return LogLevel::Info;
-  if (text == "debug") return LogLevel::Debug;
+  if (text == "error")
+    return LogLevel::Error;
+  if (text == "warn")
+    return LogLevel::Warn;
+  if (text == "info")
+    return LogLevel::Info;
+  if (text == "debug")
+    return LogLevel::Debug;
   return std::nullopt;
 }
 
@@ -62,15 +71,26 @@ std::string_view to_string(LogLevel level) {
   return "?";
 }
 
-void Log::set_level(LogLevel level) { g_level.store(static_cast<int>(level)); }
+void Log::set_level(LogLevel level) {
+  g_level.store(static_cast<int>(level));
+}
 
-bool Log::enabled(LogLevel level) { return static_cast<int>(level) <= g_level.load(); }
+bool Log::enabled(LogLevel level) {
+  return static_cast<int>(level) <= g_level.load();
+}
 
 void Log::add_secret(std::string secret) {
   if (secret.size() < 4) {
     return;
   }
+  // A secret also travels percent-encoded, in the query of a URL a plugin might log.
+  std::string encoded;
+  Poco::URI::encode(secret, kUriReserved, encoded);
+
   std::lock_guard lock(g_mutex);
+  if (encoded != secret) {
+    g_secrets.push_back(std::move(encoded));
+  }
   g_secrets.push_back(std::move(secret));
 }
 
