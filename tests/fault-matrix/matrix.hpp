@@ -43,6 +43,8 @@ class Matrix {
 
   Row quota_exceeded();
   Row broker_down_then_up();
+  Row broker_frozen();
+  Row sigterm_while_broker_down();
   Row produce_errors();
   Row sigterm_during_refresh();
   Row sigkill_during_refresh();
@@ -51,6 +53,10 @@ class Matrix {
   // Waits until the simulator has received a videos call the source has not had an answer to
   // (a latency fault holds it), i.e. a refresh is in progress.
   bool refresh_in_progress(PipelineRun& run, std::uint64_t videos_before);
+
+  // Waits until both sinks have acknowledged every record emitted before the call: the backlog a
+  // fault left behind is gone.
+  void wait_for_backlog(PipelineRun& run);
 
   std::chrono::milliseconds patience() const;
   std::size_t refreshes_per_phase() const { return options_.short_form ? 1 : 3; }

@@ -74,13 +74,18 @@ void check_log(Row& row, const std::string& log, const std::vector<std::string>&
   }
 }
 
-void judge_run(Row& row, const RunEnd& end, const Stored& stored, int expected_exit,
-               const std::vector<std::string>& log_must_match, bool same_records_in_both) {
+void record_run(Row& row, const RunEnd& end, int expected_exit,
+                const std::vector<std::string>& log_must_match) {
   row.peak_rss_kib = std::max(row.peak_rss_kib, end.peak_rss_kib);
+  if (row.peak_rss_kib > kRssLimitKib) {
+    row.problems.push_back("peak RSS " + std::to_string(row.peak_rss_kib / 1024) + " MiB over " +
+                           std::to_string(kRssLimitKib / 1024) + " MiB");
+  }
   if (end.exit_code != expected_exit) {
     row.problems.push_back("exit code " + std::to_string(end.exit_code) + ", expected " +
                            std::to_string(expected_exit));
   }
+  check_log(row, end.log, log_must_match);
   if (!end.summary) {
     row.problems.push_back("no final summary line");
     return;
@@ -92,10 +97,15 @@ void judge_run(Row& row, const RunEnd& end, const Stored& stored, int expected_e
   row.expected += records_in;
   row.delivered += to_kafka;
   row.file_delivered += to_file;
+  if (expected_exit == 0 && (to_kafka != records_in || to_file != records_in)) {
+    row.problems.push_back("exit 0 but not every record was acknowledged by both sinks");
+  }
+}
 
+void judge_stored(Row& row, const Stored& stored, bool same_records_in_both) {
   const std::set<std::string> in_kafka = values_of(stored.kafka);
   const std::set<std::string> in_file(stored.file_lines.begin(), stored.file_lines.end());
-  row.lost =
+  row.lost +=
       shortfall(row.delivered, in_kafka.size()) + shortfall(row.file_delivered, in_file.size());
   // When both sinks acknowledged everything, both must hold exactly the same records.
   if (same_records_in_both && row.delivered == row.expected && row.file_delivered == row.expected) {
@@ -109,14 +119,12 @@ void judge_run(Row& row, const RunEnd& end, const Stored& stored, int expected_e
   if (row.duplicated > 0) {
     row.problems.push_back(std::to_string(row.duplicated) + " records are in Kafka twice");
   }
-  if (expected_exit == 0 && (to_kafka != records_in || to_file != records_in)) {
-    row.problems.push_back("exit 0 but not every record was acknowledged by both sinks");
-  }
-  if (row.peak_rss_kib > kRssLimitKib) {
-    row.problems.push_back("peak RSS " + std::to_string(row.peak_rss_kib / 1024) + " MiB over " +
-                           std::to_string(kRssLimitKib / 1024) + " MiB");
-  }
-  check_log(row, end.log, log_must_match);
+}
+
+void judge_run(Row& row, const RunEnd& end, const Stored& stored, int expected_exit,
+               const std::vector<std::string>& log_must_match, bool same_records_in_both) {
+  record_run(row, end, expected_exit, log_must_match);
+  judge_stored(row, stored, same_records_in_both);
 }
 
 }  // namespace ytpipe::faults

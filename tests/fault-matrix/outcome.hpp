@@ -44,6 +44,13 @@ Stored read_stored(const std::string& bootstrap, const std::string& topic,
 
 std::vector<std::string> whole_lines(const std::filesystem::path& file);
 
+// Adds a run's counts from its final summary to `row` and checks its exit code, memory and log.
+void record_run(Row& row, const RunEnd& end, int expected_exit,
+                const std::vector<std::string>& log_must_match);
+
+// Compares what `row` counts as acknowledged with what Kafka and the file hold.
+void judge_stored(Row& row, const Stored& stored, bool same_records_in_both = true);
+
 // Fills the counts of a run that ended with a final summary, and notes every broken promise:
 // wrong exit code, acknowledged records missing from Kafka or the file, a record twice in Kafka,
 // memory over the bound, a log without the expected lines (regular expressions). Counts add to
