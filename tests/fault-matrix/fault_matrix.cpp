@@ -1,7 +1,8 @@
-// fault-matrix [--short] [--only TEXT] [--table FILE]
+// fault-matrix [--short] [--only TEXT] [--table FILE] [--keep] [--no-mount]
 //
 // Runs every fault row (see docs/fault-matrix.md), prints the table on stdout and exits 1 when a
-// row failed. --short is the CI form: a small playlist and one refresh per phase.
+// row failed. --short is the CI form: a small playlist and one refresh per phase. --keep keeps
+// the logs and data of a passing run; --no-mount runs the disk-full row with its fallback.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -30,12 +31,14 @@ CommandLine parse(int argc, char** argv) {
       line.matrix.only = argv[++i];
     } else if (argument == "--table" && i + 1 < argc) {
       line.table_file = argv[++i];
+    } else if (argument == "--no-mount") {
+      line.matrix.no_mount = true;
     } else if (argument == "--keep") {
       line.keep = true;
     } else {
       throw std::invalid_argument("unknown argument \"" + argument +
                                   "\"; usage: fault-matrix [--short] [--only TEXT] "
-                                  "[--table FILE] [--keep]");
+                                  "[--table FILE] [--keep] [--no-mount]");
     }
   }
   return line;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 
 #include <cerrno>
@@ -401,39 +402,71 @@ Row Matrix::sigkill_during_refresh() {
 }
 
 Row Matrix::disk_full() {
-  Row row = make_row("disk full (file sink), then space freed", "broker",
-                     "file on a 1 MiB tmpfs nearly filled by another file, which is then removed");
   const ManifestSetup base = prepare("disk-full", broker_->bootstrap());
   const std::filesystem::path disk = base.folder / "disk";
   std::filesystem::create_directories(disk);
-  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m") != 0) {
-    row.problems.push_back(std::string("cannot mount a small tmpfs: ") + std::strerror(errno));
-    return row;
+  if (options_.no_mount) {
+    return file_size_limit(base, "--no-mount");
   }
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    return file_size_limit(base, std::string("mount: ") + std::strerror(errno));
+  }
+  Row row = make_row("disk full (file sink), then space freed", "broker",
+                     "file on a 1 MiB tmpfs nearly filled by another file, which is then removed");
   ManifestSetup setup = base;
   setup.file_path = disk / "videos.jsonl";
+  try {
+    // Leave room for a few records only, so the first refresh already hits the wall.
+    const std::filesystem::path filler = disk / "filler";
+    struct statvfs space {};
+    ::statvfs(disk.c_str(), &space);
+    const std::uint64_t free_bytes = space.f_bavail * space.f_frsize;
+    std::ofstream(filler, std::ios::binary) << std::string(free_bytes - 8 * 1024, 'x');
+    full_then_freed(row, setup, {}, "No space left on device",
+                    [&](PipelineRun&) { std::filesystem::remove(filler); });
+  } catch (...) {
+    ::umount2(disk.c_str(), MNT_DETACH);
+    throw;
+  }
+  ::umount2(disk.c_str(), MNT_DETACH);
+  return row;
+}
+
+Row Matrix::file_size_limit(const ManifestSetup& setup, const std::string& why_not_tmpfs) {
+  Row row = make_row("file size limit (file sink), then lifted", "broker",
+                     "no tmpfs (" + why_not_tmpfs +
+                         "), so RLIMIT_FSIZE of 512 KiB stands in for a full disk: writes past "
+                         "it fail with EFBIG instead of ENOSPC; the limit is then lifted");
+  // SIGXFSZ would kill ytpipe at the limit; ignored, the write fails instead. An ignored signal
+  // stays ignored across exec.
+  ::signal(SIGXFSZ, SIG_IGN);
+  // Only the soft limit: raising it again needs no privilege.
+  full_then_freed(row, setup, {"prlimit", "--fsize=524288:unlimited"}, "File too large",
+                  [&row](PipelineRun& run) {
+                    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+                    if (::prlimit(run.pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
+                      row.problems.push_back(std::string("cannot lift the file size limit: ") +
+                                             std::strerror(errno));
+                    }
+                  });
+  return row;
+}
+
+void Matrix::full_then_freed(Row& row, const ManifestSetup& setup,
+                             const std::vector<std::string>& wrapper, const std::string& effect,
+                             const std::function<void(PipelineRun&)>& free_space) {
   create_topic(setup.bootstrap, setup.topic, 3);
-
-  // Leave room for a few records only, so the first refresh or two already hit the wall.
-  const std::filesystem::path filler = disk / "filler";
-  struct statvfs space {};
-  ::statvfs(disk.c_str(), &space);
-  const std::uint64_t free_bytes = space.f_bavail * space.f_frsize;
-  std::ofstream(filler, std::ios::binary) << std::string(free_bytes - 8 * 1024, 'x');
-
-  PipelineRun run(write_manifest(setup), setup.folder / "ytpipe.log", false);
-  run.wait_for_text("No space left on device", patience());
+  PipelineRun run(write_manifest(setup), setup.folder / "ytpipe.log", false, wrapper);
+  run.wait_for_text(effect, 2 * patience());
   const std::size_t before = run.refreshes();
   run.wait_for_refreshes(before + refreshes_per_phase(), patience());
-  std::filesystem::remove(filler);
+  free_space(run);
   wait_for_backlog(run);
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
   judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
-            {"No space left on device", "sink archive: restarted"});
-  ::umount2(disk.c_str(), MNT_DETACH);
-  return row;
+            {effect, "sink archive: restarted"});
 }
 
 std::string format_table(const std::vector<Row>& rows) {

@@ -17,7 +17,8 @@ namespace ytpipe::faults {
 
 struct MatrixOptions {
   bool short_form = false;
-  std::string only;  // run only the rows whose name contains this
+  std::string only;       // run only the rows whose name contains this
+  bool no_mount = false;  // the disk-full row uses a file size limit even where it could mount
 };
 
 class Matrix {
@@ -49,6 +50,12 @@ class Matrix {
   Row sigterm_during_refresh();
   Row sigkill_during_refresh();
   Row disk_full();
+  // Without a small filesystem to mount: the same row with a file size limit as the wall.
+  Row file_size_limit(const ManifestSetup& setup, const std::string& why_not_tmpfs);
+  // Runs until the file sink reports `effect`, calls `free_space`, waits for the backlog, stops.
+  void full_then_freed(Row& row, const ManifestSetup& setup,
+                       const std::vector<std::string>& wrapper, const std::string& effect,
+                       const std::function<void(PipelineRun&)>& free_space);
 
   // Waits until the simulator has received a videos call the source has not had an answer to
   // (a latency fault holds it), i.e. a refresh is in progress.

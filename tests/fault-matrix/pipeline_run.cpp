@@ -63,9 +63,10 @@ std::filesystem::path write_manifest(const ManifestSetup& setup) {
 }
 
 PipelineRun::PipelineRun(const std::filesystem::path& manifest, const std::filesystem::path& log,
-                         bool once)
+                         bool once, const std::vector<std::string>& wrapper)
     : log_(log), started_(std::chrono::steady_clock::now()) {
-  std::vector<std::string> argv{YTPIPE_EXECUTABLE, "run", manifest.string()};
+  std::vector<std::string> argv = wrapper;
+  argv.insert(argv.end(), {YTPIPE_EXECUTABLE, "run", manifest.string()});
   if (once) {
     argv.emplace_back("--once");
   }

@@ -53,7 +53,9 @@ struct PeriodicCounts {
 
 class PipelineRun {
  public:
-  PipelineRun(const std::filesystem::path& manifest, const std::filesystem::path& log, bool once);
+  // `wrapper` goes before the executable: a program that execs the rest (prlimit).
+  PipelineRun(const std::filesystem::path& manifest, const std::filesystem::path& log, bool once,
+              const std::vector<std::string>& wrapper = {});
   ~PipelineRun();
 
   PipelineRun(const PipelineRun&) = delete;
@@ -72,6 +74,7 @@ class PipelineRun {
   bool wait_for_refreshes(std::size_t count, std::chrono::milliseconds timeout);
 
   void signal(int number);
+  int pid() const { return process_->pid(); }
 
   // Waits for the exit (SIGKILL after `timeout`) and collects what the rows check.
   RunEnd finish(std::chrono::milliseconds timeout);
