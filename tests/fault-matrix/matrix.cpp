@@ -408,11 +408,15 @@ Row Matrix::disk_full() {
   if (options_.no_mount) {
     return file_size_limit(base, "--no-mount");
   }
-  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=1m") != 0) {
+  // Room for all the records the row writes once the filler is gone.
+  const std::string size = options_.short_form ? "size=4m" : "size=64m";
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, size.c_str()) != 0) {
     return file_size_limit(base, std::string("mount: ") + std::strerror(errno));
   }
-  Row row = make_row("disk full (file sink), then space freed", "broker",
-                     "file on a 1 MiB tmpfs nearly filled by another file, which is then removed");
+  Row row =
+      make_row("disk full (file sink), then space freed", "broker",
+               "file on a small tmpfs that another file fills to 8 KiB of free space; that file is "
+               "then removed");
   ManifestSetup setup = base;
   setup.file_path = disk / "videos.jsonl";
   try {
