@@ -96,9 +96,13 @@ SinkCounts SinkQueue::counts() const {
   return counts_;
 }
 
-void SinkQueue::wait_for_change(std::chrono::milliseconds delay) {
+std::uint64_t SinkQueue::changes() const {
+  std::lock_guard lock(mutex_);
+  return changes_;
+}
+
+void SinkQueue::wait_for_change(std::uint64_t seen, std::chrono::milliseconds delay) {
   std::unique_lock lock(mutex_);
-  const std::uint64_t seen = changes_;
   changed_.wait_for(lock, delay, [&] { return changes_ != seen; });
 }
 

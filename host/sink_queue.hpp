@@ -59,8 +59,12 @@ class SinkQueue {
 
   SinkCounts counts() const;
 
-  // Sleeps until something is pushed or reported, at most `delay`.
-  void wait_for_change(std::chrono::milliseconds delay);
+  // Counts pushes and reports; pass it to wait_for_change() to miss none in between.
+  std::uint64_t changes() const;
+
+  // Sleeps until something was pushed or reported since changes() returned `seen`, at most
+  // `delay`.
+  void wait_for_change(std::uint64_t seen, std::chrono::milliseconds delay);
 
  private:
   struct Entry {

@@ -114,15 +114,19 @@ bool SinkRunner::offer_next() {
     backoff_.reset();
   }
 
+  // A sink that took nothing has a full queue of its own: its poll() may wait for room, and
+  // outcomes reported meanwhile mean there is room, so the host waits only when none came.
+  const std::uint64_t seen = queue_.changes();
   if (poll() && accepted == 0) {
-    queue_.wait_for_change(kIdlePoll);
+    queue_.wait_for_change(seen, kIdlePoll);
   }
   return true;
 }
 
 void SinkRunner::idle() {
+  const std::uint64_t seen = queue_.changes();
   if (poll()) {
-    queue_.wait_for_change(kIdlePoll);
+    queue_.wait_for_change(seen, kIdlePoll);
   }
 }
 
