@@ -1,19 +1,65 @@
 #include "record_encoding.hpp"
 
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/JSON/Object.h>
+#include <Poco/JSONString.h>
 #include <Poco/Timestamp.h>
-
-#include <sstream>
 
 namespace ytpipe::youtube {
 namespace {
 
-// An empty Var is written as JSON null.
-template <typename T>
-Poco::Dynamic::Var or_null(const std::optional<T>& value) {
-  return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
-}
+// Records are built by appending rather than through a Poco::JSON::Object: encoding runs once per
+// video per refresh on the source's thread, and the object and its stream cost several times
+// the text they produce.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter() { text_.reserve(512); }
+
+  void string(std::string_view name, const std::string& value) {
+    begin(name);
+    text_ += Poco::toJSON(value, Poco::JSON_WRAP_STRINGS);
+  }
+
+  void string(std::string_view name, const std::optional<std::string>& value) {
+    if (value) {
+      string(name, *value);
+    } else {
+      null(name);
+    }
+  }
+
+  void integer(std::string_view name, std::uint64_t value) {
+    begin(name);
+    text_ += std::to_string(value);
+  }
+
+  void integer(std::string_view name, const std::optional<std::uint64_t>& value) {
+    if (value) {
+      integer(name, *value);
+    } else {
+      null(name);
+    }
+  }
+
+  std::string finish() {
+    text_ += '}';
+    return std::move(text_);
+  }
+
+ private:
+  void begin(std::string_view name) {
+    text_ += text_.empty() ? '{' : ',';
+    text_ += '"';
+    text_ += name;
+    text_ += "\":";
+  }
+
+  void null(std::string_view name) {
+    begin(name);
+    text_ += "null";
+  }
+
+  std::string text_;
+};
 
 }  // namespace
 
@@ -25,23 +71,20 @@ std::string format_fetched_at(std::int64_t unix_ms) {
 std::string encode_video_record(const VideoStats& video,
                                 const std::optional<std::string>& playlist_id,
                                 std::int64_t fetched_at_ms) {
-  Poco::JSON::Object record(Poco::JSON_PRESERVE_KEY_ORDER);
-  record.set("video_id", video.id);
-  record.set("playlist_id", or_null(playlist_id));
-  record.set("title", video.title);
-  record.set("channel_id", video.channel_id);
-  record.set("channel_title", video.channel_title);
-  record.set("published_at", video.published_at);
-  record.set("views", video.views);
-  record.set("likes", or_null(video.likes));
-  record.set("comments", or_null(video.comments));
-  record.set("favorites", video.favorites);
-  record.set("thumbnail", or_null(video.thumbnail));
-  record.set("fetched_at", format_fetched_at(fetched_at_ms));
-
-  std::ostringstream text;
-  record.stringify(text);
-  return text.str();
+  JsonObjectWriter record;
+  record.string("video_id", video.id);
+  record.string("playlist_id", playlist_id);
+  record.string("title", video.title);
+  record.string("channel_id", video.channel_id);
+  record.string("channel_title", video.channel_title);
+  record.string("published_at", video.published_at);
+  record.integer("views", video.views);
+  record.integer("likes", video.likes);
+  record.integer("comments", video.comments);
+  record.integer("favorites", video.favorites);
+  record.string("thumbnail", video.thumbnail);
+  record.string("fetched_at", format_fetched_at(fetched_at_ms));
+  return record.finish();
 }
 
 }  // namespace ytpipe::youtube

@@ -57,10 +57,28 @@ struct Completion {
   Completion(Kind kind_in, std::size_t source_in, std::vector<std::string> ids_in)
       : kind(kind_in), source(source_in), ids(std::move(ids_in)) {}
 
+  // Videos: parses the answer on the worker that received it, so the refresh thread never holds
+  // a backlog of raw JSON trees (each ~20 times the size of the statistics it carries).
+  void parse_videos_now(std::int64_t now_ms) {
+    fetched_at_ms = now_ms;
+    if (!reply.ok()) {
+      return;
+    }
+    try {
+      videos = parse_videos(reply.body);
+    } catch (const MalformedResponse& e) {
+      malformed = e.what();
+    }
+    reply.body = new Poco::JSON::Object();  // frees the tree; an empty body still reads as ok()
+  }
+
   Kind kind;
   std::size_t source;            // Page: which tracked playlist
   std::vector<std::string> ids;  // Videos, Channels, Counts: the ids asked for
   ApiReply reply;
+  std::vector<VideoStats> videos = {};   // Videos: the parsed answer
+  std::optional<std::string> malformed;  // Videos: why the answer could not be parsed
+  std::int64_t fetched_at_ms = 0;        // Videos: when the statistics were read
 };
 
 class Inbox {
@@ -137,8 +155,12 @@ class YoutubeSource::Refresh {
     std::shared_ptr<Inbox> inbox = inbox_;
     source_.api_->submit(
         std::move(request),
-        [inbox, completion = std::move(completion)](ApiReply reply) mutable {
+        [inbox, clock = source_.clock_,
+         completion = std::move(completion)](ApiReply reply) mutable {
           completion.reply = std::move(reply);
+          if (completion.kind == Completion::Kind::Videos) {
+            completion.parse_videos_now(to_unix_ms(clock()));
+          }
           inbox->push(std::move(completion));
         },
         urgent);
@@ -413,18 +435,16 @@ class YoutubeSource::Refresh {
     submit(std::move(request), Completion{Completion::Kind::Videos, 0, std::move(ids)});
   }
 
-  void on_videos(const Completion& done) {
+  void on_videos(Completion& done) {
     if (!accept(done, "videos.list")) {
       return;
     }
-    const std::int64_t fetched_at = to_unix_ms(source_.clock_());
-    std::vector<VideoStats> videos;
-    try {
-      videos = parse_videos(done.reply.body);
-    } catch (const MalformedResponse& e) {
-      failures_.push_back(std::string("videos.list: ") + e.what());
+    if (done.malformed) {
+      failures_.push_back("videos.list: " + *done.malformed);
       return;
     }
+    const std::int64_t fetched_at = done.fetched_at_ms;
+    std::vector<VideoStats>& videos = done.videos;
 
     std::unordered_map<std::string, VideoStats*> by_id;
     for (VideoStats& video : videos) {
