@@ -151,8 +151,8 @@ Row Matrix::simulator_fault(const std::string& fault_name, const std::string& sl
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, row.expected),
-            kExitSuccess, log_must_match);
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
+            log_must_match);
   return row;
 }
 
@@ -173,7 +173,7 @@ Row Matrix::quota_exceeded() {
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {"no calls until the reset at "});
   if (reported && calls_later != calls_when_reported) {
     row.problems.push_back(std::to_string(calls_later - calls_when_reported) +
@@ -200,7 +200,7 @@ Row Matrix::broker_down_then_up() {
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {"every broker is unreachable"});
   return row;
 }
@@ -226,7 +226,7 @@ Row Matrix::broker_frozen() {
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {"librdkafka .*[Tt]imed out"});
   return row;
 }
@@ -259,7 +259,7 @@ Row Matrix::sigterm_while_broker_down() {
   PipelineRun restarted(manifest, setup.folder / "ytpipe.log", true);
   const RunEnd end = restarted.finish(patience());
   row.delivered += spooled;
-  const Stored stored = read_stored(setup.bootstrap, setup.topic, setup.file_path, 0);
+  const Stored stored = read_stored(setup.bootstrap, setup.topic, setup.file_path);
   judge_run(row, end, stored, kExitSuccess,
             {"sending [1-9][0-9]* spooled records", "every spooled record is delivered"});
   return row;
@@ -283,7 +283,7 @@ Row Matrix::produce_errors() {
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {"encountered error: Broker: (Not leader|Not enough in-sync|Request timed out)"});
   return row;
 }
@@ -342,7 +342,7 @@ Row Matrix::sigterm_during_refresh() {
   const RunEnd end = run.finish(60s);
   simulator_->reset();
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {"stopping \\(SIGTERM received\\)", "finished: every record has an outcome"});
   return row;
 }
@@ -375,7 +375,7 @@ Row Matrix::sigkill_during_refresh() {
 
   PipelineRun restarted(manifest, setup.folder / "ytpipe.log", true);
   const RunEnd end = restarted.finish(patience());
-  const Stored stored = read_stored(setup.bootstrap, setup.topic, setup.file_path, 0);
+  const Stored stored = read_stored(setup.bootstrap, setup.topic, setup.file_path);
 
   // The restarted run's own records: judged as any run, then the killed run's acknowledged ones.
   row.expected = acknowledged.stream_delivered;
@@ -469,7 +469,7 @@ void Matrix::full_then_freed(Row& row, const ManifestSetup& setup,
   run.signal(SIGTERM);
   const RunEnd end = run.finish(60s);
 
-  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path, 0), kExitSuccess,
+  judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {effect, "sink archive: restarted"});
 }
 

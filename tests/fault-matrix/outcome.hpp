@@ -40,7 +40,7 @@ struct Stored {
 
 // Everything in `topic` and in the file sink's file right now.
 Stored read_stored(const std::string& bootstrap, const std::string& topic,
-                   const std::filesystem::path& file, std::uint64_t expected);
+                   const std::filesystem::path& file);
 
 std::vector<std::string> whole_lines(const std::filesystem::path& file);
 
