@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -23,6 +24,9 @@ using namespace std::chrono_literals;
 using kafka::testing::create_topic;
 
 constexpr int kExitSuccess = 0;
+
+// The record buffer of the buffer-bound row: small, so a stuck sink fills it in seconds.
+constexpr std::uint64_t kSmallBuffer = 2 << 20;
 
 // Librdkafka error codes the mock cluster answers Produce requests with: retriable ones a
 // healthy cluster does send (leader moved, too few in-sync replicas, request timed out).
@@ -91,7 +95,8 @@ std::vector<Matrix::RowSpec> Matrix::rows() {
       {"produce errors", [this] { return produce_errors(); }},
       {"SIGTERM during refresh", [this] { return sigterm_during_refresh(); }},
       {"SIGKILL during refresh", [this] { return sigkill_during_refresh(); }},
-      {"disk full", [this] { return disk_full(); }},
+      {"disk full", [this] { return disk_full(false); }},
+      {"buffer bound", [this] { return disk_full(true); }},
   };
 }
 
@@ -117,7 +122,7 @@ std::vector<Row> Matrix::run() {
     std::cerr << std::endl;
   }
   return results;
-}  // namespace ytpipe::faults
+}
 
 ManifestSetup Matrix::prepare(const std::string& slug, const std::string& bootstrap) {
   const std::filesystem::path folder = root_ / slug;
@@ -401,23 +406,28 @@ Row Matrix::sigkill_during_refresh() {
   return row;
 }
 
-Row Matrix::disk_full() {
-  const ManifestSetup base = prepare("disk-full", broker_->bootstrap());
-  const std::filesystem::path disk = base.folder / "disk";
+Row Matrix::disk_full(bool at_buffer_bound) {
+  Row row = at_buffer_bound
+                ? make_row("file sink stuck until the buffer bound (2 MiB), then freed", "broker",
+                           "max_buffer_bytes = 2 MiB: the source must be held back, the buffer "
+                           "never past its bound")
+                : make_row("disk full (file sink), then space freed", "broker",
+                           "file on a small tmpfs that another file fills to 8 KiB of free space; "
+                           "that file is then removed");
+  ManifestSetup setup =
+      prepare(at_buffer_bound ? "buffer-bound" : "disk-full", broker_->bootstrap());
+  setup.max_buffer_bytes = at_buffer_bound ? kSmallBuffer : 0;
+  const std::filesystem::path disk = setup.folder / "disk";
   std::filesystem::create_directories(disk);
   if (options_.no_mount) {
-    return file_size_limit(base, "--no-mount");
+    return file_size_limit(row, setup, "--no-mount", at_buffer_bound);
   }
   // Room for all the records the row writes once the filler is gone.
-  const std::string size = options_.short_form ? "size=4m" : "size=64m";
+  const std::string size = options_.short_form ? "size=8m" : "size=64m";
   if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, size.c_str()) != 0) {
-    return file_size_limit(base, std::string("mount: ") + std::strerror(errno));
+    return file_size_limit(row, setup, std::string("mount: ") + std::strerror(errno),
+                           at_buffer_bound);
   }
-  Row row =
-      make_row("disk full (file sink), then space freed", "broker",
-               "file on a small tmpfs that another file fills to 8 KiB of free space; that file is "
-               "then removed");
-  ManifestSetup setup = base;
   setup.file_path = disk / "videos.jsonl";
   try {
     // Leave room for a few records only, so the first refresh already hits the wall.
@@ -426,7 +436,7 @@ Row Matrix::disk_full() {
     ::statvfs(disk.c_str(), &space);
     const std::uint64_t free_bytes = space.f_bavail * space.f_frsize;
     std::ofstream(filler, std::ios::binary) << std::string(free_bytes - 8 * 1024, 'x');
-    full_then_freed(row, setup, {}, "No space left on device",
+    full_then_freed(row, setup, {}, "No space left on device", at_buffer_bound,
                     [&](PipelineRun&) { std::filesystem::remove(filler); });
   } catch (...) {
     ::umount2(disk.c_str(), MNT_DETACH);
@@ -436,17 +446,18 @@ Row Matrix::disk_full() {
   return row;
 }
 
-Row Matrix::file_size_limit(const ManifestSetup& setup, const std::string& why_not_tmpfs) {
-  Row row = make_row("file size limit (file sink), then lifted", "broker",
-                     "no tmpfs (" + why_not_tmpfs +
-                         "), so RLIMIT_FSIZE of 512 KiB stands in for a full disk: writes past "
-                         "it fail with EFBIG instead of ENOSPC; the limit is then lifted");
+Row Matrix::file_size_limit(Row row, const ManifestSetup& setup, const std::string& why_not_tmpfs,
+                            bool at_buffer_bound) {
+  row.note +=
+      "; no tmpfs (" + why_not_tmpfs +
+      "), so a soft RLIMIT_FSIZE of 512 KiB stands in for a full disk: writes past it "
+      "fail with EFBIG instead of ENOSPC, and the limit is lifted instead of a file removed";
   // SIGXFSZ would kill ytpipe at the limit; ignored, the write fails instead. An ignored signal
   // stays ignored across exec.
   ::signal(SIGXFSZ, SIG_IGN);
   // Only the soft limit: raising it again needs no privilege.
   full_then_freed(row, setup, {"prlimit", "--fsize=524288:unlimited"}, "File too large",
-                  [&row](PipelineRun& run) {
+                  at_buffer_bound, [&row](PipelineRun& run) {
                     const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
                     if (::prlimit(run.pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
                       row.problems.push_back(std::string("cannot lift the file size limit: ") +
@@ -458,12 +469,16 @@ Row Matrix::file_size_limit(const ManifestSetup& setup, const std::string& why_n
 
 void Matrix::full_then_freed(Row& row, const ManifestSetup& setup,
                              const std::vector<std::string>& wrapper, const std::string& effect,
+                             bool at_buffer_bound,
                              const std::function<void(PipelineRun&)>& free_space) {
   create_topic(setup.bootstrap, setup.topic, 3);
   PipelineRun run(write_manifest(setup), setup.folder / "ytpipe.log", false, wrapper);
   run.wait_for_text(effect, 2 * patience());
-  const std::size_t before = run.refreshes();
-  run.wait_for_refreshes(before + refreshes_per_phase(), patience());
+  if (at_buffer_bound) {
+    check_backpressure(row, run, setup.max_buffer_bytes);
+  } else {
+    run.wait_for_refreshes(run.refreshes() + refreshes_per_phase(), patience());
+  }
   free_space(run);
   wait_for_backlog(run);
   run.signal(SIGTERM);
@@ -471,6 +486,33 @@ void Matrix::full_then_freed(Row& row, const ManifestSetup& setup,
 
   judge_run(row, end, read_stored(setup.bootstrap, setup.topic, setup.file_path), kExitSuccess,
             {effect, "sink archive: restarted"});
+  const std::smatch peak = [&] {
+    std::smatch match;
+    std::regex_search(end.log, match, std::regex("peak_buffered_bytes=([0-9]+)"));
+    return match;
+  }();
+  if (at_buffer_bound && !peak.empty() && std::stoull(peak[1]) > setup.max_buffer_bytes) {
+    row.problems.push_back("the buffer grew to " + std::string(peak[1]) + " bytes, past its bound");
+  }
+}
+
+void Matrix::check_backpressure(Row& row, PipelineRun& run, std::uint64_t bound) {
+  const bool filled = run.wait_until(
+      [&] { return run.latest_counts().buffered_bytes > bound * 9 / 10; }, 2 * patience());
+  if (!filled) {
+    row.problems.push_back("the buffer never came near its bound of " + std::to_string(bound));
+    return;
+  }
+  // Held back: once the last room is taken (a few more refreshes' worth), the source emits
+  // nothing while the sink is stuck, though its interval comes round every second or two.
+  std::this_thread::sleep_for(3s);
+  const std::uint64_t in_when_full = run.latest_counts().records_in;
+  std::this_thread::sleep_for(options_.short_form ? 4s : 8s);
+  const std::uint64_t in_later = run.latest_counts().records_in;
+  if (in_later != in_when_full) {
+    row.problems.push_back("the source went on emitting with the buffer full (" +
+                           std::to_string(in_later - in_when_full) + " more records)");
+  }
 }
 
 std::string format_table(const std::vector<Row>& rows) {

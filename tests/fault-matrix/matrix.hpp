@@ -49,13 +49,17 @@ class Matrix {
   Row produce_errors();
   Row sigterm_during_refresh();
   Row sigkill_during_refresh();
-  Row disk_full();
+  // `at_buffer_bound`: the file sink stays stuck until the host's record buffer is full.
+  Row disk_full(bool at_buffer_bound);
   // Without a small filesystem to mount: the same row with a file size limit as the wall.
-  Row file_size_limit(const ManifestSetup& setup, const std::string& why_not_tmpfs);
-  // Runs until the file sink reports `effect`, calls `free_space`, waits for the backlog, stops.
+  Row file_size_limit(Row row, const ManifestSetup& setup, const std::string& why_not_tmpfs,
+                      bool at_buffer_bound);
+  // Runs until the file sink reports `effect` (and, `at_buffer_bound`, until the buffer is full
+  // and the source held back), calls `free_space`, waits for the backlog, stops.
   void full_then_freed(Row& row, const ManifestSetup& setup,
                        const std::vector<std::string>& wrapper, const std::string& effect,
-                       const std::function<void(PipelineRun&)>& free_space);
+                       bool at_buffer_bound, const std::function<void(PipelineRun&)>& free_space);
+  void check_backpressure(Row& row, PipelineRun& run, std::uint64_t bound);
 
   // Waits until the simulator has received a videos call the source has not had an answer to
   // (a latency fault holds it), i.e. a refresh is in progress.

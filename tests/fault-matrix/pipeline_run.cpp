@@ -13,6 +13,12 @@ using namespace std::chrono_literals;
 // The source's log line after each refresh it completed.
 constexpr const char* kRefreshDone = "source watched: refresh: ";
 
+std::uint64_t number_after(const std::string& line, const std::string& label) {
+  const std::regex pattern(label + "=([0-9]+)");
+  std::smatch match;
+  return std::regex_search(line, match, pattern) ? std::stoull(match[1]) : 0;
+}
+
 std::uint64_t delivered_of(const std::string& line, const std::string& sink) {
   const std::regex pattern("sink " + sink + ": delivered=([0-9]+)");
   std::smatch match;
@@ -40,6 +46,10 @@ std::filesystem::path write_manifest(const ManifestSetup& setup) {
                       << "log_level = \"debug\"\n"
                       << "shutdown_timeout = \"" << setup.shutdown_timeout << "\"\n"
                       << "summary_interval = \"1s\"\n"
+                      << (setup.max_buffer_bytes > 0
+                              ? "max_buffer_bytes = " + std::to_string(setup.max_buffer_bytes) +
+                                    "\n"
+                              : "")
                       << "data_dir = \"" << (setup.folder / "data").string() << "\"\n"
                       << "\n[[source]]\nname = \"watched\"\nplugin = \"youtube\"\n"
                       << "[source.config]\n"
@@ -110,12 +120,9 @@ PeriodicCounts PipelineRun::latest_counts() const {
       newest = line;
     }
   }
-  const std::regex records_in("records in=([0-9]+)");
-  std::smatch match;
   PeriodicCounts counts;
-  if (std::regex_search(newest, match, records_in)) {
-    counts.records_in = std::stoull(match[1]);
-  }
+  counts.records_in = number_after(newest, "records in");
+  counts.buffered_bytes = number_after(newest, "buffered_bytes");
   counts.stream_delivered = delivered_of(newest, "stream");
   counts.archive_delivered = delivered_of(newest, "archive");
   return counts;

@@ -27,7 +27,8 @@ struct ManifestSetup {
   std::string topic;
   std::string interval = "1s";
   std::string shutdown_timeout = "20s";
-  std::string kafka_extra;  // more lines for the Kafka sink's config
+  std::string kafka_extra;             // more lines for the Kafka sink's config
+  std::uint64_t max_buffer_bytes = 0;  // [host] max_buffer_bytes; 0 keeps the host's default
 };
 
 // Writes `folder/manifest.toml` and returns its path.
@@ -47,6 +48,7 @@ struct RunEnd {
 // The sink counts of the newest periodic summary line (not the final one); zero before any.
 struct PeriodicCounts {
   std::uint64_t records_in = 0;
+  std::uint64_t buffered_bytes = 0;
   std::uint64_t stream_delivered = 0;
   std::uint64_t archive_delivered = 0;
 };
