@@ -25,9 +25,6 @@ using kafka::testing::create_topic;
 
 constexpr int kExitSuccess = 0;
 
-// The record buffer of the buffer-bound row: small, so a stuck sink fills it in seconds.
-constexpr std::uint64_t kSmallBuffer = 2 << 20;
-
 // Librdkafka error codes the mock cluster answers Produce requests with: retriable ones a
 // healthy cluster does send (leader moved, too few in-sync replicas, request timed out).
 constexpr const char* kProduceErrors = "produce-errors 6 6 19 19 7 7 6 19";
@@ -407,16 +404,20 @@ Row Matrix::sigkill_during_refresh() {
 }
 
 Row Matrix::disk_full(bool at_buffer_bound) {
-  Row row = at_buffer_bound
-                ? make_row("file sink stuck until the buffer bound (2 MiB), then freed", "broker",
-                           "max_buffer_bytes = 2 MiB: the source must be held back, the buffer "
-                           "never past its bound")
-                : make_row("disk full (file sink), then space freed", "broker",
-                           "file on a small tmpfs that another file fills to 8 KiB of free space; "
-                           "that file is then removed");
+  // The buffer-bound row's buffer is small, so a stuck sink fills it in seconds.
+  const std::uint64_t small_buffer = options_.short_form ? 1u << 20 : 2u << 20;
+  const std::string bound = std::to_string(small_buffer >> 20) + " MiB";
+  Row row =
+      at_buffer_bound
+          ? make_row("file sink stuck until the buffer bound (" + bound + "), then freed", "broker",
+                     "max_buffer_bytes = " + bound +
+                         ": the source must be held back, the buffer never past its bound")
+          : make_row("disk full (file sink), then space freed", "broker",
+                     "file on a small tmpfs that another file fills to 8 KiB of free space; "
+                     "that file is then removed");
   ManifestSetup setup =
       prepare(at_buffer_bound ? "buffer-bound" : "disk-full", broker_->bootstrap());
-  setup.max_buffer_bytes = at_buffer_bound ? kSmallBuffer : 0;
+  setup.max_buffer_bytes = at_buffer_bound ? small_buffer : 0;
   const std::filesystem::path disk = setup.folder / "disk";
   std::filesystem::create_directories(disk);
   if (options_.no_mount) {
