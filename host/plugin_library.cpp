@@ -45,10 +45,13 @@ boost::dll::shared_library open_library(const std::filesystem::path& path,
                                         const std::filesystem::path& resolved) {
   // rtld_now: a plugin missing a symbol fails here, as a configuration error, rather than
   // aborting the process in the middle of a run. rtld_local keeps plugins' symbols apart.
+  // RTLD_NODELETE: a plugin stays mapped until the process exits, because the libraries it
+  // pulls in (OpenSSL, librdkafka) keep threads, atexit handlers and globals that must not
+  // outlive their code; instances are still destroyed before the host lets go of the library.
+  const auto mode = static_cast<boost::dll::load_mode::type>(
+      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | RTLD_NODELETE);
   boost::system::error_code error;
-  boost::dll::shared_library library(
-      boost::dll::fs::path(resolved.string()),
-      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
+  boost::dll::shared_library library(boost::dll::fs::path(resolved.string()), mode, error);
   if (error) {
     const char* detail = dlerror();
     fail(path, "is not a loadable shared library: " +

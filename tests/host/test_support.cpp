@@ -43,22 +43,28 @@ ProcessResult run_process(const std::filesystem::path& executable,
                           const std::filesystem::path& working_dir,
                           const std::map<std::string, std::string>& environment) {
   namespace bp = boost::process;
-  bp::environment child_environment = boost::this_process::environment();
+  // env(1) applies the changes in the child. Boost.Process 1.74's own environment lookup reads
+  // past the end of variables shorter than the name it looks for (AddressSanitizer shows it).
+  std::vector<std::string> env_arguments;
+  std::vector<std::string> assignments;  // env(1) takes its options before any NAME=VALUE
   for (const auto& [name, value] : environment) {
     if (value.empty()) {
-      child_environment.erase(name);
+      env_arguments.insert(env_arguments.end(), {"-u", name});
     } else {
-      child_environment[name] = value;
+      assignments.push_back(name + "=" + value);
     }
   }
+  env_arguments.insert(env_arguments.end(), assignments.begin(), assignments.end());
+  env_arguments.push_back(executable.string());
+  env_arguments.insert(env_arguments.end(), arguments.begin(), arguments.end());
 
   // Output goes to files, not pipes: nothing can block on a full pipe nobody drains.
   const TempDir capture;
   const boost::filesystem::path out_file = (capture.path() / "stdout").string();
   const boost::filesystem::path err_file = (capture.path() / "stderr").string();
-  bp::child child(executable.string(), bp::args(arguments),
+  bp::child child("/usr/bin/env", bp::args(env_arguments),
                   bp::std_in<bp::null, bp::std_out> out_file, bp::std_err > err_file,
-                  child_environment, bp::start_dir = working_dir.string());
+                  bp::start_dir = working_dir.string());
   child.wait();
 
   return {child.exit_code(), read_file(out_file.string()), read_file(err_file.string())};
