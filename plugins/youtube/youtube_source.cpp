@@ -590,6 +590,11 @@ ytpipe::NextCycle YoutubeSource::run_cycle(ytpipe::Emitter& out) {
 
   const std::chrono::milliseconds elapsed = now_ms() - started;
   const std::int64_t calls = api_->calls() - calls_before;
+  if (context_.stop_requested()) {
+    context_.log().info("refresh cut short by the stop: ", refresh.records(), " records emitted, ",
+                        calls, " units spent, ", elapsed.count(), " ms");
+    return ytpipe::NextCycle::never();
+  }
   context_.log().info("refresh: ", refresh.distinct_videos(), " videos, ", refresh.records(),
                       " records, ", refresh.unavailable(), " unavailable, ", calls, " API calls, ",
                       calls, " units spent, ", quota_.left_today(), " units left today, ",
