@@ -207,7 +207,6 @@ failures = 2
   expect_counts_add_up(summary);
 }
 
-#ifdef YTPIPE_HAVE_FILE_SINK
 TEST_F(PipelineTest, FailingSourceIsRestartedAndResumesWhereItStopped) {
   const fs::path output = folder_ / "out.jsonl";
   const fs::path manifest = write_manifest("", R"(
@@ -345,7 +344,6 @@ accept_max = 200
     EXPECT_NE(result.log.find("records undelivered: "), std::string::npos);
   }
 }
-#endif
 
 TEST_F(PipelineTest, DrainCutShortByTheTimeoutExitsWithUndeliveredCount) {
   const fs::path manifest =
