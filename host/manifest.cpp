@@ -222,6 +222,9 @@ class ManifestReader {
 
     const std::optional<std::string> name = read_name(table, section);
     const std::string owner = name ? describe(kind, *name) : section;
+    if (name && kind == YTPIPE_KIND_SOURCE) {
+      declared_sources_.push_back(*name);
+    }
 
     const toml::node* plugin_node = table.get("plugin");
     if (plugin_node == nullptr) {
@@ -364,7 +367,8 @@ class ManifestReader {
     }
   }
 
-  // Runs after every source is known: an `inputs` entry may name a source defined later.
+  // Runs after every source is known: an `inputs` entry may name a source defined later. A
+  // source whose plugin failed to load is still a valid input; its own error is reported.
   void resolve_inputs() {
     std::vector<std::string> sources;
     for (const InstanceSpec& source : spec_.sources) {
@@ -381,10 +385,11 @@ class ManifestReader {
       if (!name) {
         continue;
       }
-      if (std::find(sources.begin(), sources.end(), *name) == sources.end()) {
+      if (std::find(declared_sources_.begin(), declared_sources_.end(), *name) ==
+          declared_sources_.end()) {
         diagnostics_.add(*input.node, input.owner + ": inputs names " + in_quotes(*name) +
                                           ", which is not a [[source]]" +
-                                          did_you_mean(*name, sources));
+                                          did_you_mean(*name, declared_sources_));
         continue;
       }
       if (input.sink) {
@@ -436,6 +441,7 @@ class ManifestReader {
   std::vector<std::filesystem::path> plugin_dirs_;
   std::optional<PluginSearch> search_;
   std::map<std::string, SourceLocation> names_;
+  std::vector<std::string> declared_sources_;
   std::map<std::filesystem::path, std::shared_ptr<const PluginLibrary>> loaded_;
   std::set<std::string> configured_;
   std::vector<PendingInput> pending_inputs_;

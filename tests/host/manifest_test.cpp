@@ -251,6 +251,14 @@ TEST_F(ManifestTest, RejectsInputsThatNameNoSource) {
                                                "\"videos\"?")});
 }
 
+TEST_F(ManifestTest, AcceptsInputsNamingASourceWhosePluginIsUnknown) {
+  const auto found = errors(
+      "[[source]]\nname = \"videos\"\nplugin = \"no-such-plugin\"\n"
+      "[[sink]]\nname = \"out\"\nplugin = \"null-sink\"\ninputs = [\"videos\"]\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].starts_with(at(3, 10, "source \"videos\": no plugin named"))) << found[0];
+}
+
 TEST_F(ManifestTest, SuggestsAPluginThatExistsForAnUnknownName) {
   const auto found = errors("[[source]]\nname = \"e\"\nplugin = \"secret-ecko\"\n");
   ASSERT_EQ(found.size(), 1u);
