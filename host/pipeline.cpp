@@ -64,8 +64,8 @@ class Pipeline {
     if (!prepare_data_dir() || !start_instances()) {
       return kExitConfiguration;
     }
-    Log::info("pipeline", "running ", sources_.size(), " sources into ", sinks_.size(),
-              " sinks, buffer up to ", spec_.host.max_buffer_bytes, " bytes");
+    Log::info("pipeline", "running: sources=", sources_.size(), " sinks=", sinks_.size(),
+              " max_buffer_bytes=", spec_.host.max_buffer_bytes);
     for (auto& sink : sinks_) {
       sink->start_thread();
     }
