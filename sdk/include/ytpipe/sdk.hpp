@@ -154,9 +154,7 @@ class Logger {
  public:
   explicit Logger(const ytpipe_context* raw) : raw_(raw) {}
 
-  bool enabled(ytpipe_log_level level) const {
-    return raw_->log_enabled(raw_->host, level) != 0;
-  }
+  bool enabled(ytpipe_log_level level) const { return raw_->log_enabled(raw_->host, level) != 0; }
 
   template <typename... Parts>
   void error(const Parts&... parts) const {
@@ -334,15 +332,15 @@ class Emitter {
     headers_.clear();
     for (const Record& record : records) {
       for (const Header& header : record.headers) {
-        headers_.push_back({header.key.data(), header.key.size(), header.value.data(),
-                            header.value.size()});
+        headers_.push_back(
+            {header.key.data(), header.key.size(), header.value.data(), header.value.size()});
       }
     }
     std::size_t next_header = 0;
     for (const Record& record : records) {
       converted_.push_back({record.key.data(), record.key.size(), record.value.data(),
-                            record.value.size(), record.timestamp_ms,
-                            headers_.data() + next_header, record.headers.size(), 0});
+                            record.value.size(), record.timestamp_ms, headers_.data() + next_header,
+                            record.headers.size(), 0});
       next_header += record.headers.size();
     }
     return raw_->emit(raw_->host, converted_.data(), converted_.size()) == YTPIPE_OK;
@@ -567,10 +565,10 @@ const ytpipe_plugin_descriptor* describe(const PluginInfo& info) {
 
 // Exports `PluginClass`, described by the ytpipe::PluginInfo `info`, as this library's plugin.
 // Use it once per shared library, at namespace scope, outside any namespace.
-#define YTPIPE_PLUGIN(PluginClass, info)                                 \
-  namespace ytpipe_plugin_export {                                       \
-  const ytpipe_plugin_descriptor* entry_point() {                        \
-    return ::ytpipe::detail::describe<PluginClass>(info);                \
-  }                                                                      \
-  }                                                                      \
+#define YTPIPE_PLUGIN(PluginClass, info)                  \
+  namespace ytpipe_plugin_export {                        \
+  const ytpipe_plugin_descriptor* entry_point() {         \
+    return ::ytpipe::detail::describe<PluginClass>(info); \
+  }                                                       \
+  }                                                       \
   BOOST_DLL_ALIAS(ytpipe_plugin_export::entry_point, ytpipe_plugin)
