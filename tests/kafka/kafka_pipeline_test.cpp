@@ -1,6 +1,8 @@
 // Whole pipelines through the `ytpipe` executable: the generator source feeding the Kafka sink,
 // against a real single-node Apache Kafka broker that the tests freeze, kill and restart. Here
 // the promise is "nothing lost, nothing doubled".
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,11 +13,6 @@
 #include <set>
 #include <string>
 #include <thread>
-
-#ifdef YTPIPE_YOUTUBE_SIMULATOR
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#endif
 
 #include "child_process.hpp"
 #include "kafka_broker.hpp"
@@ -240,7 +237,6 @@ TEST_F(KafkaPipeline, ABadPropertyIsAConfigurationErrorAtItsLine) {
   }
 }
 
-#ifdef YTPIPE_YOUTUBE_SIMULATOR
 // The YouTube simulator's demo playlist (seed 1): 200 entries, of which 188 distinct videos are
 // returned by videos.list (see docs/simulator.md).
 constexpr const char* kDemoPlaylist = "PLsimulatorDemoPlaylist01";
@@ -280,7 +276,6 @@ TEST_F(KafkaPipeline, CarriesOneSchemaV1RecordPerVideoFromTheYoutubeSource) {
     EXPECT_TRUE(video->get("views").isInteger()) << message.value;
   }
 }
-#endif
 
 }  // namespace
 }  // namespace ytpipe::kafka::testing

@@ -117,7 +117,7 @@ KafkaBroker::~KafkaBroker() {
 }
 
 void KafkaBroker::write_config(const BrokerOptions& options) {
-  const int port = free_port();
+  const int port = options.port != 0 ? options.port : free_port();
   const int controller_port = free_port();
   bootstrap_ = "127.0.0.1:" + std::to_string(port);
   std::ofstream config(folder_ / "server.properties");

@@ -13,6 +13,7 @@ namespace ytpipe::kafka::testing {
 
 struct BrokerOptions {
   bool auto_create_topics = false;
+  int port = 0;  // the client listener; 0 takes a free one
 };
 
 class KafkaBroker {
