@@ -5,15 +5,23 @@
 
 namespace ytpipe::host {
 
-bool RecordBuffer::reserve(std::uint64_t bytes, const std::atomic<bool>& stopping) {
+std::optional<std::chrono::steady_clock::duration> RecordBuffer::reserve(
+    std::uint64_t bytes, const std::atomic<bool>& stopping) {
+  const auto fits = [&] { return stopping.load() || used_ == 0 || used_ + bytes <= max_bytes_; };
   std::unique_lock lock(mutex_);
-  room_.wait(lock, [&] { return stopping.load() || used_ == 0 || used_ + bytes <= max_bytes_; });
-  if (stopping.load()) {
-    return false;
+  std::chrono::steady_clock::duration waited{0};
+  if (!fits()) {
+    const auto started = std::chrono::steady_clock::now();
+    room_.wait(lock, fits);
+    waited = std::chrono::steady_clock::now() - started;
   }
+  if (stopping.load()) {
+    return std::nullopt;
+  }
+
   used_ += bytes;
   peak_ = std::max(peak_, used_);
-  return true;
+  return waited;
 }
 
 void RecordBuffer::release(std::uint64_t bytes) {

@@ -6,10 +6,12 @@
 #include <ytpipe/plugin.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace ytpipe::host {
 
@@ -18,9 +20,11 @@ class RecordBuffer {
   explicit RecordBuffer(std::uint64_t max_bytes) : max_bytes_(max_bytes) {}
 
   // Blocks until `bytes` fit the budget. A request larger than the whole budget is admitted
-  // when the buffer is empty, so one huge batch cannot deadlock. Returns false, reserving
-  // nothing, when `stopping` turns true while waiting (call wake_all() after setting it).
-  bool reserve(std::uint64_t bytes, const std::atomic<bool>& stopping);
+  // when the buffer is empty, so one huge batch cannot deadlock. Returns how long it waited for
+  // room (zero when there was room at once), or nothing, reserving nothing, when `stopping`
+  // turns true while waiting (call wake_all() after setting it).
+  std::optional<std::chrono::steady_clock::duration> reserve(std::uint64_t bytes,
+                                                             const std::atomic<bool>& stopping);
 
   void release(std::uint64_t bytes);
 

@@ -11,7 +11,9 @@ void RecordRouter::connect(std::size_t source, SinkQueue& queue) {
 }
 
 ytpipe_status RecordRouter::publish(std::size_t source, const ytpipe_record* records,
-                                    std::size_t count) {
+                                    std::size_t count,
+                                    std::chrono::steady_clock::duration& waited) {
+  waited = std::chrono::steady_clock::duration::zero();
   if (stopping_.load()) {
     return YTPIPE_STOPPED;
   }
@@ -25,9 +27,11 @@ ytpipe_status RecordRouter::publish(std::size_t source, const ytpipe_record* rec
   }
 
   const std::uint64_t bytes = Batch::footprint(records, count);
-  if (!buffer_.reserve(bytes, stopping_)) {
+  const auto reserved = buffer_.reserve(bytes, stopping_);
+  if (!reserved) {
     return YTPIPE_STOPPED;
   }
+  waited = *reserved;
   auto batch = std::make_shared<Batch>(records, count, bytes, buffer_);
 
   std::lock_guard lock(publish_mutex_);

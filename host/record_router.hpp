@@ -5,6 +5,7 @@
 #include <ytpipe/plugin.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -22,9 +23,10 @@ class RecordRouter {
   // Before the pipeline starts: records of source `source` go to `queue` too.
   void connect(std::size_t source, SinkQueue& queue);
 
-  // Copies the records into the buffer, waiting for room. YTPIPE_STOPPED (nothing taken) when
-  // the pipeline stops while waiting.
-  ytpipe_status publish(std::size_t source, const ytpipe_record* records, std::size_t count);
+  // Copies the records into the buffer, waiting for room; `waited` says how long. YTPIPE_STOPPED
+  // (nothing taken) when the pipeline stops while waiting.
+  ytpipe_status publish(std::size_t source, const ytpipe_record* records, std::size_t count,
+                        std::chrono::steady_clock::duration& waited);
 
   // Wakes sources waiting for room, after a stop request.
   void wake_all() { buffer_.wake_all(); }

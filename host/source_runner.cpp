@@ -10,6 +10,11 @@ namespace {
 // Attempts at the one cycle of a --once run before the run fails.
 constexpr int kOnceAttempts = 5;
 
+// Backpressure is reported once a source has waited this long in all for room in the record
+// buffer, then at most once per interval: a source held back by a slow sink is otherwise silent.
+constexpr std::chrono::seconds kHeldBackNotice{1};
+constexpr std::chrono::seconds kHeldBackLogInterval{30};
+
 }  // namespace
 
 SourceRunner::SourceRunner(const InstanceSpec& spec, std::size_t index,
@@ -47,12 +52,35 @@ void SourceRunner::join() {
 }
 
 ytpipe_status SourceRunner::emit(const ytpipe_record* records, std::size_t count) {
-  const ytpipe_status status = router_.publish(index_, records, count);
+  std::chrono::steady_clock::duration waited{0};
+  const ytpipe_status status = router_.publish(index_, records, count, waited);
+  if (waited > std::chrono::steady_clock::duration::zero()) {
+    note_held_back(waited);
+  }
   if (status == YTPIPE_OK) {
     emitted_.fetch_add(count, std::memory_order_relaxed);
     progressed_ = true;
   }
   return status;
+}
+
+void SourceRunner::note_held_back(std::chrono::steady_clock::duration waited) {
+  std::lock_guard lock(held_back_mutex_);
+  held_back_ += waited;
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = held_back_logged_at_ == std::chrono::steady_clock::time_point{};
+  if (held_back_ < kHeldBackNotice ||
+      (!first && now - held_back_logged_at_ < kHeldBackLogInterval)) {
+    return;
+  }
+
+  const RecordBuffer& buffer = router_.buffer();
+  const auto held_ms = std::chrono::duration_cast<std::chrono::milliseconds>(held_back_).count();
+  Log::warn(component(), "held back ", held_ms, " ms", first ? "" : " since the last notice",
+            ": the record buffer is full (", buffer.used_bytes(), " of ", buffer.max_bytes(),
+            " bytes); a sink takes records more slowly than the sources make them");
+  held_back_ = std::chrono::steady_clock::duration::zero();
+  held_back_logged_at_ = now;
 }
 
 void SourceRunner::run() {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -42,6 +43,8 @@ class SourceRunner : private RecordPort {
   bool run_cycle();
   void recreate();
   void schedule_restart(const std::string& what, const ytpipe_error& error);
+  // Adds to the time this source waited for room in the record buffer; warns when it adds up.
+  void note_held_back(std::chrono::steady_clock::duration waited);
 
   const std::size_t index_;
   const bool once_;
@@ -55,6 +58,9 @@ class SourceRunner : private RecordPort {
   int failed_attempts_ = 0;  // of the one cycle a --once run asks for
   std::atomic<std::uint64_t> emitted_{0};
   std::atomic<bool> finished_{false};
+  std::mutex held_back_mutex_;  // emit() may be called from any of the plugin's threads
+  std::chrono::steady_clock::duration held_back_{0};           // guarded; since the last notice
+  std::chrono::steady_clock::time_point held_back_logged_at_;  // guarded; epoch: never
   std::thread thread_;
 };
 

@@ -181,6 +181,55 @@ delay = "1ms"
   EXPECT_LE(std::stoull(match[1]), 4194304u);
 }
 
+// 40 writes of 50 records, 100 ms each: the source spends about 4 s waiting for room.
+TEST_F(PipelineTest, SourceHeldBackBySlowSinkIsLoggedOnce) {
+  const fs::path manifest = write_manifest("max_buffer_bytes = 65536", R"(
+[[source]]
+name = "fast"
+plugin = "generator"
+[source.config]
+count = 2000
+payload_bytes = 1000
+batch = 50
+
+[[sink]]
+name = "slow"
+plugin = "discard"
+[sink.config]
+delay = "100ms"
+accept_max = 50
+)");
+
+  const ProcessResult result = run_once(manifest);
+
+  ASSERT_EQ(result.exit_code, 0) << result.log;
+  EXPECT_EQ(summary_of(result).sinks.at("slow").delivered, 2000u);
+  const std::regex notice(
+      "WARN source fast: held back [0-9]+ ms: the record buffer is full \\([0-9]+ of 65536 "
+      "bytes\\); a sink takes records more slowly than the sources make them");
+  EXPECT_TRUE(std::regex_search(result.log, notice)) << result.log;
+  EXPECT_EQ(count_occurrences(result.log, "held back"), 1) << result.log;
+}
+
+TEST_F(PipelineTest, UnhinderedRunSaysNothingAboutBackpressure) {
+  const fs::path manifest = write_manifest("", R"(
+[[source]]
+name = "numbers"
+plugin = "generator"
+[source.config]
+count = 1000
+
+[[sink]]
+name = "out"
+plugin = "discard"
+)");
+
+  const ProcessResult result = run_once(manifest);
+
+  ASSERT_EQ(result.exit_code, 0) << result.log;
+  EXPECT_EQ(count_occurrences(result.log, "held back"), 0) << result.log;
+}
+
 TEST_F(PipelineTest, FailingSinkIsRestartedAndEveryRecordStillArrives) {
   const fs::path manifest = write_manifest("", R"(
 [[source]]

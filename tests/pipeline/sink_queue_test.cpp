@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,7 +28,7 @@ class RecordsFixture : public ::testing::Test {
       records.push_back({nullptr, 0, value.data(), value.size(), 0, nullptr, 0, 0});
     }
     const std::uint64_t bytes = Batch::footprint(records.data(), count);
-    EXPECT_TRUE(buffer_.reserve(bytes, stopping_));
+    EXPECT_TRUE(buffer_.reserve(bytes, stopping_).has_value());
     auto batch = std::make_shared<Batch>(records.data(), count, bytes, buffer_);
     batch->assign_ids(first_id);
     return batch;
@@ -147,36 +148,41 @@ TEST_F(SinkQueueTest, BatchMemoryReturnsOnceEverySinkReportedIt) {
   EXPECT_TRUE(second.settled());
 }
 
-TEST(RecordBufferTest, FullBufferBlocksUntilBytesAreReleased) {
+TEST(RecordBufferTest, FullBufferBlocksUntilBytesAreReleasedAndSaysHowLong) {
   RecordBuffer buffer(100);
   std::atomic<bool> stopping{false};
-  ASSERT_TRUE(buffer.reserve(80, stopping));
+  ASSERT_EQ(buffer.reserve(80, stopping), std::chrono::steady_clock::duration::zero());
 
   std::atomic<bool> admitted{false};
-  std::thread waiter([&] { admitted = buffer.reserve(50, stopping); });
+  std::optional<std::chrono::steady_clock::duration> waited;
+  std::thread waiter([&] {
+    waited = buffer.reserve(50, stopping);
+    admitted = true;
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_FALSE(admitted.load());
 
   buffer.release(80);
   waiter.join();
-  EXPECT_TRUE(admitted.load());
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_GE(*waited, std::chrono::milliseconds(50));
   EXPECT_EQ(buffer.used_bytes(), 50u);
 }
 
 TEST(RecordBufferTest, OversizedRequestIsAdmittedAloneWhenEmpty) {
   RecordBuffer buffer(100);
   std::atomic<bool> stopping{false};
-  EXPECT_TRUE(buffer.reserve(1000, stopping));
+  EXPECT_TRUE(buffer.reserve(1000, stopping).has_value());
   EXPECT_EQ(buffer.peak_bytes(), 1000u);
 }
 
 TEST(RecordBufferTest, StopWakesAWaiterEmptyHanded) {
   RecordBuffer buffer(100);
   std::atomic<bool> stopping{false};
-  ASSERT_TRUE(buffer.reserve(100, stopping));
+  ASSERT_TRUE(buffer.reserve(100, stopping).has_value());
 
   std::atomic<int> result{-1};
-  std::thread waiter([&] { result = buffer.reserve(10, stopping) ? 1 : 0; });
+  std::thread waiter([&] { result = buffer.reserve(10, stopping).has_value() ? 1 : 0; });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   stopping = true;
   buffer.wake_all();
