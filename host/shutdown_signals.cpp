@@ -5,12 +5,6 @@
 #include <ctime>
 
 namespace ytpipe::host {
-namespace {
-
-// How often the watcher checks whether it should end; bounds how long destruction takes.
-constexpr long kWatchSliceNs = 50'000'000;
-
-}  // namespace
 
 ShutdownSignals::ShutdownSignals(Handler on_signal) : on_signal_(std::move(on_signal)) {
   sigemptyset(&signals_);
@@ -21,7 +15,10 @@ ShutdownSignals::ShutdownSignals(Handler on_signal) : on_signal_(std::move(on_si
 }
 
 ShutdownSignals::~ShutdownSignals() {
+  // A SIGTERM sent to the watcher alone wakes it at once; with closing_ set it is not taken for
+  // an operator's request.
   closing_.store(true);
+  pthread_kill(watcher_.native_handle(), SIGTERM);
   watcher_.join();
 
   // The pipeline has finished: a signal still pending is consumed here instead of killing the
@@ -34,9 +31,11 @@ ShutdownSignals::~ShutdownSignals() {
 
 void ShutdownSignals::watch() {
   int count = 0;
-  const timespec slice{0, kWatchSliceNs};
-  while (!closing_.load()) {
-    const int number = sigtimedwait(&signals_, nullptr, &slice);
+  while (true) {
+    const int number = sigwaitinfo(&signals_, nullptr);
+    if (closing_.load()) {
+      return;
+    }
     if (number > 0) {
       on_signal_(number == SIGINT ? "SIGINT" : "SIGTERM", ++count);
     }
