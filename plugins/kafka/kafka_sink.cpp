@@ -327,9 +327,13 @@ KafkaSink::Produced KafkaSink::produce_record(const ytpipe::RecordView& record) 
 
 KafkaSink::Produced KafkaSink::produce(Message message, InFlight entry) {
   const std::size_t slot = in_flight_.add(entry);
-  // An empty key goes out as no key, so that keyless records spread over the partitions.
+  // The host keeps a record's bytes until its outcome is reported, and destroy() returns only
+  // after librdkafka has let go of every message, so the value is not copied; a spooled record's
+  // value is freed once produced, so librdkafka copies that. An empty key goes out as no key, so
+  // that keyless records spread over the partitions.
+  const int flags = entry.from_spool ? RD_KAFKA_MSG_F_COPY : 0;
   const rd_kafka_resp_err_t error = rd_kafka_producev(
-      producer_.get(), RD_KAFKA_V_RKT(topic_.get()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+      producer_.get(), RD_KAFKA_V_RKT(topic_.get()), RD_KAFKA_V_MSGFLAGS(flags),
       RD_KAFKA_V_KEY(message.key.empty() ? nullptr : message.key.data(), message.key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(message.value.data()), message.value.size()),
       RD_KAFKA_V_TIMESTAMP(message.timestamp_ms), RD_KAFKA_V_HEADERS(message.headers.get()),

@@ -256,9 +256,7 @@ TEST_F(Migrations, ExampleManifestsSendToTheTopicTheStreamReads) {
       }
     }
   }
-  if (checked == 0) {
-    GTEST_SKIP() << "no example manifest in " << manifests << " has a kafka sink yet";
-  }
+  EXPECT_GT(checked, 0) << "no example manifest in " << manifests << " has a kafka sink";
 }
 
 std::string file_text(const std::filesystem::path& path) {
@@ -274,9 +272,7 @@ std::string file_text(const std::filesystem::path& path) {
 TEST(ComposeStack, ServesTheConfiguredServerAndMountsTheMigrationsWhereTheReadmeSays) {
   const std::filesystem::path compose =
       std::filesystem::path(YTPIPE_SOURCE_DIR) / "docker-compose.yml";
-  if (!std::filesystem::is_regular_file(compose)) {
-    GTEST_SKIP() << "no " << compose;
-  }
+  ASSERT_TRUE(std::filesystem::is_regular_file(compose)) << compose;
   const std::string stack = file_text(compose);
   const std::string properties = file_text(kKsqlDir / "ksql-migrations.properties");
   const std::string readme = file_text(kKsqlDir / "README.md");

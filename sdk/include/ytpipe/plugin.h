@@ -206,7 +206,9 @@ typedef struct ytpipe_plugin_descriptor {
   /*
    * Sinks only. Takes records for delivery and sets *accepted to how many of the first ones it
    * took (fewer than `count` when its own queue is full: the host calls poll() and offers the
-   * rest again). The record memory is valid only during the call.
+   * rest again). The record array is valid only during the call; the keys, values and headers
+   * it points to stay valid until the sink reports the record's outcome or destroy() returns,
+   * so a sink may hand them to a client library without copying.
    */
   ytpipe_status (*write)(void* instance, const ytpipe_record* records, size_t count,
                          size_t* accepted, ytpipe_error* error);

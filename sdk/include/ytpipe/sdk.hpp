@@ -247,7 +247,8 @@ struct Record {
   std::span<const Header> headers = {};
 };
 
-// A record a sink receives; valid only during write().
+// A record a sink receives. The view is valid only during write(); the bytes of its key, value
+// and headers until the record's outcome is reported or the instance is destroyed.
 class RecordView {
  public:
   explicit RecordView(const ytpipe_record& raw) : raw_(&raw) {}
