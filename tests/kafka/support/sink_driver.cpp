@@ -85,12 +85,14 @@ CallResult SinkDriver::write_all(const std::vector<DriverRecord>& records,
   std::vector<std::vector<ytpipe_header>> headers(records.size());
   std::vector<ytpipe_record> raw;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    for (const auto& [key, value] : records[i].headers) {
+    // The host keeps a record's bytes until its outcome is reported; so does the driver, until
+    // it is destroyed.
+    const DriverRecord& kept = kept_records_.emplace_back(records[i]);
+    for (const auto& [key, value] : kept.headers) {
       headers[i].push_back({key.data(), key.size(), value.data(), value.size()});
     }
-    raw.push_back({records[i].key.data(), records[i].key.size(), records[i].value.data(),
-                   records[i].value.size(), records[i].timestamp_ms, headers[i].data(),
-                   headers[i].size(), next_id_++});
+    raw.push_back({kept.key.data(), kept.key.size(), kept.value.data(), kept.value.size(),
+                   kept.timestamp_ms, headers[i].data(), headers[i].size(), next_id_++});
   }
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;

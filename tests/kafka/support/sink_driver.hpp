@@ -7,6 +7,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -74,6 +75,7 @@ class SinkDriver {
   ytpipe_context context_{};
   void* instance_ = nullptr;
   std::uint64_t next_id_ = 1000;
+  std::deque<DriverRecord> kept_records_;  // every record written; a deque never moves them
 
   std::mutex mutex_;  // guards what follows: reports and logs may come from librdkafka threads
   std::size_t delivered_ = 0;
