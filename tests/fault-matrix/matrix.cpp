@@ -535,7 +535,8 @@ std::string format_table(const std::vector<Row>& rows) {
           << row.duplicated << " | " << mebibytes(row.peak_rss_kib) << " | "
           << (row.passed() ? "pass" : "FAIL") << " | " << note << " |\n";
   }
-  table << "\npeak RSS limit: " << mebibytes(kRssLimitKib) << "\n";
+  table << "\npeak RSS limit: " << mebibytes(kRssLimitKib)
+        << (kRssLimitChecked ? "" : " (not checked: sanitizer build)") << "\n";
   return table.str();
 }
 
