@@ -27,16 +27,21 @@ std::filesystem::path cache_root() {
   return std::filesystem::path(home != nullptr ? home : "/tmp") / ".cache" / "ytpipe";
 }
 
-// A KRaft cluster id: 16 random bytes, base64url without padding.
+// A KRaft cluster id: 16 random bytes, base64url without padding. One that starts with '-' is
+// drawn again, as Kafka's own generator does: the storage tool would take it for an option.
 std::string cluster_id() {
-  const Poco::UUID uuid = Poco::UUIDGenerator::defaultGenerator().createRandom();
-  char bytes[16];
-  uuid.copyTo(bytes);
-  std::ostringstream text;
-  Poco::Base64Encoder encoder(text, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-  encoder.write(bytes, sizeof bytes);
-  encoder.close();
-  return text.str();
+  while (true) {
+    const Poco::UUID uuid = Poco::UUIDGenerator::defaultGenerator().createRandom();
+    char bytes[16];
+    uuid.copyTo(bytes);
+    std::ostringstream text;
+    Poco::Base64Encoder encoder(text, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder.write(bytes, sizeof bytes);
+    encoder.close();
+    if (!text.str().starts_with('-')) {
+      return text.str();
+    }
+  }
 }
 
 std::string java_classpath(const std::filesystem::path& jars) {
