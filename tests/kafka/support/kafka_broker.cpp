@@ -106,9 +106,17 @@ std::filesystem::path kafka_jars() {
 KafkaBroker::KafkaBroker(BrokerOptions options) : jars_(kafka_jars()) {
   char folder_template[] = "/tmp/ytpipe-kafka-XXXXXX";
   folder_ = ::mkdtemp(folder_template);
-  write_config(options);
-  format_storage();
-  start();
+  try {
+    write_config(options);
+    format_storage();
+    start();
+  } catch (...) {
+    // No destructor runs for a constructor that throws; the failure's text carries the logs.
+    process_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+    throw;
+  }
 }
 
 KafkaBroker::~KafkaBroker() {
