@@ -108,7 +108,8 @@ class StreamSchema : public ::testing::Test {
     return produced_ != nullptr ? *produced_ : none;
   }
 
-  // A record to mutate: the first one the pipeline produced.
+  // A record to mutate: the first one the pipeline produced. If it produced none, that failure is
+  // already reported and the hand-written record keeps the mutation checks meaningful.
   static Poco::JSON::Object::Ptr sample_record() {
     const std::vector<std::string>& records = produced();
     return parse_object(records.empty() ? kHandWrittenRecord : records.front());
